@@ -1,0 +1,53 @@
+# Reactor: `make run` (the demo), `make test` (everything CI runs), `make bench` (benchmarks).
+SHELL := /bin/bash
+
+# The build wants a JDK >= 22 for the Panama backend; without one it builds the jnr backend only.
+JDK22 := $(shell scripts/find-jdk 22)
+JDK17 := $(shell scripts/find-jdk 17 17)
+ifeq ($(JDK22),)
+  BUILD_JDK := $(or $(JAVA_HOME),$(shell scripts/find-jdk 17))
+  JAVA_FLAGS :=
+  $(info make: no JDK >= 22 found: building without the Panama backend (jnr-ffi only))
+else
+  BUILD_JDK := $(JDK22)
+  # Panama downcalls are "restricted"; JCTools still uses sun.misc.Unsafe (warns on JDK 24+).
+  JAVA_FLAGS := --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
+endif
+MVN := JAVA_HOME=$(BUILD_JDK) MAVEN_OPTS="$(if $(JDK22),--sun-misc-unsafe-memory-access=allow)" mvn -B -q
+JAVA := $(BUILD_JDK)/bin/java $(JAVA_FLAGS)
+ifneq ($(JDK17),)
+  JDK17_ARGS := -Pjdk17 -Djdk17.java=$(JDK17)/bin/java
+endif
+
+CP_FILE := target/classpath.txt
+RUN_CP = target/classes:target/test-classes:$$(cat $(CP_FILE))
+
+.PHONY: all native build test run demo clean
+
+all: build
+
+native: native/build/probe.txt
+
+native/build/probe: native/probe.c
+	@mkdir -p native/build
+	gcc -O1 -Wall -Wextra -Werror -o $@ $<
+
+native/build/probe.txt: native/build/probe
+	native/build/probe > $@
+
+# Compiles the library, its tests and examples, and writes the runtime classpath.
+build: native
+	$(MVN) test-compile dependency:build-classpath -Dmdep.outputFile=$(CP_FILE)
+
+# Every suite: Panama and jnr on the newest JDK, then jnr again on JDK 17.
+test: native
+	$(MVN) verify $(JDK17_ARGS)
+	@scripts/test-summary target/surefire-reports
+
+run: demo
+
+demo: build
+	$(JAVA) -cp $(RUN_CP) dev.reactor.examples.FdDemo
+
+clean:
+	rm -rf target native/build

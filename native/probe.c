@@ -1,0 +1,65 @@
+/* Prints every constant and struct layout the Java code uses, as "NAME value" lines.
+ * The test suite (ProbeTest) compares each line with the Java field of the same name,
+ * so no layout in the Java code is a literal that C has not confirmed. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <sys/un.h>
+#include <time.h>
+
+#define C(name) printf("%s %ld\n", #name, (long) (name))
+#define SIZE(type, name) printf("SIZEOF_%s %zu\n", name, sizeof(type))
+#define OFF(type, field, name) printf("OFFSETOF_%s %zu\n", name, offsetof(type, field))
+
+int main(void) {
+    /* epoll */
+    C(EPOLLIN); C(EPOLLPRI); C(EPOLLOUT); C(EPOLLERR); C(EPOLLHUP); C(EPOLLRDHUP);
+    C(EPOLLEXCLUSIVE); C(EPOLLONESHOT); printf("EPOLLET %d\n", (int) EPOLLET);
+    C(EPOLL_CTL_ADD); C(EPOLL_CTL_DEL); C(EPOLL_CTL_MOD); C(EPOLL_CLOEXEC);
+    SIZE(struct epoll_event, "EPOLL_EVENT");
+    OFF(struct epoll_event, events, "EPOLL_EVENT_EVENTS");
+    OFF(struct epoll_event, data, "EPOLL_EVENT_DATA");
+
+    /* fds */
+    C(F_GETFD); C(F_SETFD); C(F_GETFL); C(F_SETFL); C(FD_CLOEXEC); C(O_NONBLOCK); C(O_CLOEXEC);
+    C(EFD_NONBLOCK); C(EFD_CLOEXEC); C(EFD_SEMAPHORE);
+    C(TFD_NONBLOCK); C(TFD_CLOEXEC); C(TFD_TIMER_ABSTIME); C(CLOCK_REALTIME); C(CLOCK_MONOTONIC);
+    SIZE(struct timespec, "TIMESPEC");
+    OFF(struct timespec, tv_sec, "TIMESPEC_TV_SEC");
+    OFF(struct timespec, tv_nsec, "TIMESPEC_TV_NSEC");
+    SIZE(struct itimerspec, "ITIMERSPEC");
+    OFF(struct itimerspec, it_interval, "ITIMERSPEC_IT_INTERVAL");
+    OFF(struct itimerspec, it_value, "ITIMERSPEC_IT_VALUE");
+
+    /* sockets */
+    C(AF_UNIX); C(AF_INET); C(AF_INET6); C(SOCK_STREAM); C(SOCK_DGRAM); C(SOCK_NONBLOCK); C(SOCK_CLOEXEC);
+    C(SOL_SOCKET); C(SO_REUSEADDR); C(SO_ERROR); C(SO_SNDBUF); C(SO_RCVBUF); C(SO_KEEPALIVE); C(SO_REUSEPORT);
+    C(IPPROTO_TCP); C(IPPROTO_IPV6); C(IPV6_V6ONLY); C(TCP_NODELAY);
+    C(SHUT_RD); C(SHUT_WR); C(SHUT_RDWR); C(SOMAXCONN);
+    SIZE(struct sockaddr_in, "SOCKADDR_IN");
+    OFF(struct sockaddr_in, sin_port, "SOCKADDR_IN_SIN_PORT");
+    OFF(struct sockaddr_in, sin_addr, "SOCKADDR_IN_SIN_ADDR");
+    SIZE(struct sockaddr_in6, "SOCKADDR_IN6");
+    OFF(struct sockaddr_in6, sin6_port, "SOCKADDR_IN6_SIN6_PORT");
+    OFF(struct sockaddr_in6, sin6_flowinfo, "SOCKADDR_IN6_SIN6_FLOWINFO");
+    OFF(struct sockaddr_in6, sin6_addr, "SOCKADDR_IN6_SIN6_ADDR");
+    OFF(struct sockaddr_in6, sin6_scope_id, "SOCKADDR_IN6_SIN6_SCOPE_ID");
+    SIZE(struct sockaddr_un, "SOCKADDR_UN");
+    OFF(struct sockaddr_un, sun_path, "SOCKADDR_UN_SUN_PATH");
+    SIZE(struct sockaddr_storage, "SOCKADDR_STORAGE");
+
+    /* errno */
+    C(EPERM); C(ENOENT); C(EINTR); C(EBADF); C(ENOMEM); C(EACCES); C(EFAULT); C(EEXIST); C(EINVAL);
+    C(ENFILE); C(EMFILE); C(EPIPE); C(EAGAIN); C(EINPROGRESS); C(EALREADY); C(ENOTSOCK); C(EADDRINUSE);
+    C(EADDRNOTAVAIL); C(ENETUNREACH); C(ECONNABORTED); C(ECONNRESET); C(ENOTCONN); C(ETIMEDOUT);
+    C(ECONNREFUSED); C(EHOSTUNREACH); C(ENOSYS); C(EOPNOTSUPP);
+    return 0;
+}

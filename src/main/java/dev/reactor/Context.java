@@ -1,0 +1,49 @@
+package dev.reactor;
+
+/**
+ * What the user implements for each fd: the reactor calls it, on the loop thread, when the fd is
+ * ready, when one of its timers expires and when another thread {@link Reactor#send}s to it.
+ * One Context per registration; {@link #fd()} and {@link #interest()} are read once, at
+ * {@link Reactor#register}.
+ */
+public interface Context {
+    int fd();
+
+    /** {@link Interest} bits to register with. */
+    int interest();
+
+    /** The fd is ready: {@link Events} bits. */
+    void onEvent(Reactor reactor, int events) throws Exception;
+
+    /** A timer set with {@link Reactor#timeout(java.time.Duration, int)} on this fd expired. */
+    default void onTimeout(Reactor reactor, long timerId) throws Exception { }
+
+    /** A message {@link Reactor#send sent} to this fd from any thread, delivered on the loop thread. */
+    default void onNotify(Reactor reactor, Object message) throws Exception { }
+
+    /**
+     * One of this Context's callbacks threw. The default deregisters the fd (it stays open: the
+     * reactor does not know who owns it) and logs through {@link System.Logger}; the loop goes on.
+     * Override to close the fd, reply with an error, or keep going.
+     */
+    default void onError(Reactor reactor, Exception error) {
+        reactor.deregister(fd());
+        System.getLogger("dev.reactor").log(System.Logger.Level.WARNING,
+                () -> "fd " + fd() + ": callback failed; deregistered", error);
+    }
+
+    /** Lambda form: {@code Context.of(fd, Interest.READ, (r, ev) -> ...)}. */
+    static Context of(int fd, int interest, EventHandler handler) {
+        java.util.Objects.requireNonNull(handler, "handler");
+        return new Context() {
+            @Override public int fd() { return fd; }
+            @Override public int interest() { return interest; }
+            @Override public void onEvent(Reactor reactor, int events) throws Exception {
+                handler.onEvent(reactor, events);
+            }
+            @Override public String toString() {
+                return "Context.of(fd=" + fd + ", " + Interest.toString(interest) + ")";
+            }
+        };
+    }
+}

@@ -1,0 +1,508 @@
+package dev.reactor;
+
+import dev.reactor.ffi.Errno;
+import dev.reactor.ffi.LibC;
+import dev.reactor.ffi.Native;
+import dev.reactor.sys.Poller;
+import dev.reactor.sys.Pollers;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * One event loop over one epoll (Linux) or kqueue (macOS/BSD) instance, dispatching each ready
+ * fd to its {@link Context}. Every method is for the loop thread (before {@link #run()}, the
+ * thread that opened the reactor), except {@link #send}, {@link #execute}, {@link #stop} and
+ * {@link #close}, which are safe from any thread. A loop-only method called from another thread
+ * throws {@link IllegalStateException}.
+ */
+public final class Reactor implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("dev.reactor");
+    private static final VarHandle BLOCKED;
+    static {
+        try {
+            BLOCKED = MethodHandles.lookup().findVarHandle(Reactor.class, "blocked", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final ReactorConfig config;
+    private final LibC libc;
+    private final Poller poller;
+    private final FdTable table;
+    private final Timers timers = new Timers();
+    private final Mailbox mailbox;
+    private final ReactorStats stats = new ReactorStats();
+    private final long spinForNanos;
+    private final String backend;
+
+    private volatile Thread owner;
+    private volatile boolean running;
+    private volatile boolean stopRequested;
+    private volatile boolean closeRequested;
+    private volatile boolean closed;
+    private final Object lifecycle = new Object();
+    private CountDownLatch loopExited;
+    /** 1 while the loop is (about to be) blocked in the kernel: a sender must then wake it. */
+    @SuppressWarnings("unused") private volatile int blocked;
+    private long lastWorkNanos;
+
+    private Reactor(ReactorConfig config) throws IOException {
+        this.config = config;
+        this.libc = Native.load(config.backend());
+        this.poller = Pollers.open(libc, config.maxEvents());
+        this.table = new FdTable(config.initialFds());
+        this.mailbox = new Mailbox(config.queueCapacity());
+        this.spinForNanos = config.idleStrategy().spinForNanos();
+        this.backend = poller.name() + "/" + libc.name();
+        this.owner = Thread.currentThread();
+    }
+
+    /** A reactor with {@link ReactorConfig#defaults()}. */
+    public static Reactor open() throws IOException {
+        return open(ReactorConfig.defaults());
+    }
+
+    public static Reactor open(ReactorConfig config) throws IOException {
+        return new Reactor(Objects.requireNonNull(config, "config"));
+    }
+
+    // ---- registration ---------------------------------------------------------------------
+
+    /** Watch ctx.fd() for ctx.interest(). Throws if the fd is already registered, invalid, or not pollable. */
+    public void register(Context ctx) throws IOException {
+        register(ctx, false);
+    }
+
+    void register(Context ctx, boolean owned) throws IOException {
+        Objects.requireNonNull(ctx, "ctx");
+        checkLoop("register");
+        int fd = ctx.fd();
+        int interest = ctx.interest();
+        if (fd < 0) throw new ReactorException("register(fd=" + fd + ")", Errno.EBADF);
+        checkInterest("register", fd, interest);
+        Context existing = table.get(fd);
+        if (existing != null) {
+            throw new ReactorException("register(fd=" + fd + ")", Errno.EEXIST,
+                    "fd " + fd + " is already registered, to " + existing);
+        }
+        int generation = table.newGeneration();
+        poller.add(fd, token(fd, generation), interest);
+        table.put(fd, ctx, generation, interest, owned);
+    }
+
+    /** Replace the interest set of a registered fd ({@link Interest} bits; 0 mutes it). Also re-arms ONESHOT. */
+    public void interest(int fd, int interest) throws IOException {
+        checkLoop("interest");
+        if (interest != 0) checkInterest("interest", fd, interest);
+        if (table.get(fd) == null) {
+            throw new ReactorException("interest(fd=" + fd + ")", Errno.ENOENT, "fd " + fd + " is not registered");
+        }
+        poller.modify(fd, token(fd, table.generation(fd)), table.interest(fd), interest);
+        table.setInterest(fd, interest);
+    }
+
+    /** Stop watching fd; the fd stays open (it may belong to someone else). Returns its Context, or null. */
+    public Context deregister(int fd) {
+        checkLoop("deregister");
+        Context ctx = table.get(fd);
+        if (ctx == null) return null;
+        // ENOENT/EBADF: the fd was closed behind our back, and epoll forgot it already.
+        poller.delete(fd, table.interest(fd));
+        table.remove(fd);
+        return ctx;
+    }
+
+    /** Deregister, then close the fd. */
+    public void close(int fd) {
+        checkLoop("close");
+        if (fd < 0) return;
+        deregister(fd);
+        libc.close(fd);
+    }
+
+    /** The Context registered on fd, or null. */
+    public Context context(int fd) {
+        checkLoop("context");
+        return table.get(fd);
+    }
+
+    /** How many fds are registered. */
+    public int registrations() {
+        return table.size();
+    }
+
+    private static long token(int fd, int generation) {
+        return ((long) generation << 32) | (fd & 0xFFFF_FFFFL);
+    }
+
+    private static void checkInterest(String call, int fd, int interest) throws ReactorException {
+        if ((interest & ~Interest.ALL) != 0 || (interest & (Interest.READ | Interest.WRITE)) == 0) {
+            throw new ReactorException(call + "(fd=" + fd + ", interest=0x" + Integer.toHexString(interest) + ")",
+                    Errno.EINVAL, "interest must have READ and/or WRITE, plus optional EDGE|ONESHOT, not "
+                    + Interest.toString(interest));
+        }
+    }
+
+    // ---- timers ----------------------------------------------------------------------------
+
+    public long timeout(Duration delay, TimeoutHandler handler) {
+        return timeoutNanos(delay.toNanos(), handler);
+    }
+
+    /** The allocation-free form: the handler runs on the loop thread once the delay has passed. */
+    public long timeoutNanos(long delayNanos, TimeoutHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        checkLoop("timeout");
+        return timers.schedule(deadline(delayNanos), handler, -1, 0);
+    }
+
+    /** Timer delivered to the Context registered on fd as onTimeout; dropped if that registration ends first. */
+    public long timeout(Duration delay, int fd) {
+        return timeoutNanos(delay.toNanos(), fd);
+    }
+
+    public long timeoutNanos(long delayNanos, int fd) {
+        checkLoop("timeout");
+        int generation = table.generation(fd);
+        if (generation == 0) throw new IllegalArgumentException("timeout(fd=" + fd + "): fd is not registered");
+        return timers.schedule(deadline(delayNanos), null, fd, generation);
+    }
+
+    /** True if the timer was pending and now will not fire. */
+    public boolean cancel(long timerId) {
+        checkLoop("cancel");
+        return timers.cancel(timerId);
+    }
+
+    private static long deadline(long delayNanos) {
+        if (delayNanos < 0) throw new IllegalArgumentException("timeout: negative delay " + delayNanos + " ns");
+        long now = System.nanoTime();
+        long d = now + delayNanos;
+        return d - now < 0 ? Long.MAX_VALUE - 1 : d;   // saturate: a delay of centuries is "never"
+    }
+
+    // ---- from any thread -------------------------------------------------------------------
+
+    /** Deliver message to the Context on fd as onNotify, on the loop thread. False if the queue is full. */
+    public boolean send(int fd, Object message) {
+        Objects.requireNonNull(message, "message");
+        checkOpen("send");
+        return offer(fd, table.generationAcquire(fd), message);
+    }
+
+    /** Run task on the loop thread. False if the queue is full. */
+    public boolean execute(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        checkOpen("execute");
+        return offer(Mailbox.TASK, 0, task);
+    }
+
+    private boolean offer(int fd, int generation, Object payload) {
+        if (!mailbox.offer(fd, generation, payload)) return false;
+        wakeIfBlocked();
+        return true;
+    }
+
+    /** Many sends while the loop is awake cost no syscall; the first one while it blocks costs one write. */
+    private void wakeIfBlocked() {
+        if ((int) BLOCKED.getVolatile(this) == 1 && BLOCKED.compareAndSet(this, 1, 0)) wakeup();
+    }
+
+    private void wakeup() {
+        synchronized (lifecycle) {          // never write to the eventfd after close() freed its number
+            if (closed) return;
+            stats.wakeupsWritten.incrementAndGet();
+            poller.wakeup();
+        }
+    }
+
+    /** Make run() return after the current iteration (or after the next, if it is not running yet). */
+    public void stop() {
+        stopRequested = true;
+        if (running && Thread.currentThread() != owner) wakeup();
+    }
+
+    // ---- the loop --------------------------------------------------------------------------
+
+    /** Run until {@link #stop()} or {@link #close()}. The calling thread becomes the loop thread. */
+    public void run() throws IOException {
+        enter();
+        try {
+            while (!stopRequested && !closeRequested) {
+                iterate(Poller.FOREVER, false);
+            }
+        } finally {
+            stopRequested = false;
+            exit();
+        }
+    }
+
+    /** One iteration: wait at most timeout, dispatch, return the number of callbacks run. */
+    public int runOnce(Duration timeout) throws IOException {
+        long timeoutNanos = timeout.toNanos();
+        enter();
+        try {
+            long deadline = timeoutNanos <= 0 ? Poller.NOW : System.nanoTime() + timeoutNanos;
+            return iterate(deadline, true);
+        } finally {
+            exit();
+        }
+    }
+
+    private void enter() {
+        synchronized (lifecycle) {
+            if (closed || closeRequested) throw new IllegalStateException("reactor is closed");
+            if (running) throw new IllegalStateException("reactor is already running on " + owner.getName());
+            owner = Thread.currentThread();
+            running = true;
+            loopExited = new CountDownLatch(1);
+        }
+    }
+
+    private void exit() {
+        CountDownLatch exited;
+        synchronized (lifecycle) {
+            running = false;
+            exited = loopExited;
+        }
+        if (closeRequested) release();
+        exited.countDown();
+    }
+
+    private int iterate(long maxDeadline, boolean once) throws IOException {
+        long deadline = pollDeadline(maxDeadline, once);
+        boolean blocking = deadline != Poller.NOW;
+        if (blocking) {
+            BLOCKED.setVolatile(this, 1);
+            // Checked after publishing 'blocked': a sender that offered before it sees the
+            // queue non-empty here; one that offers after sees blocked == 1 and wakes us.
+            if (!mailbox.isEmpty() || stopRequested || closeRequested) {
+                deadline = Poller.NOW;
+            }
+        }
+        int n;
+        try {
+            n = poller.poll(deadline);
+        } finally {
+            if (blocking) BLOCKED.setOpaque(this, 0);
+        }
+        stats.iterations++;
+        int work = dispatch(n) + expireTimers() + drainMailbox();
+        if (work > 0) {
+            lastWorkNanos = System.nanoTime();
+        } else if (!once && deadline == Poller.NOW) {
+            Thread.onSpinWait();
+        }
+        return work;
+    }
+
+    /** Block until the next timer (or maxDeadline), unless the idle strategy says to spin. */
+    private long pollDeadline(long maxDeadline, boolean once) {
+        if (!once && spinForNanos != 0) {
+            if (spinForNanos == Long.MAX_VALUE || System.nanoTime() - lastWorkNanos < spinForNanos) {
+                return Poller.NOW;
+            }
+        }
+        if (maxDeadline == Poller.NOW) return Poller.NOW;
+        return Math.min(timers.nextDeadline(), maxDeadline);
+    }
+
+    private int dispatch(int n) {
+        int callbacks = 0;
+        for (int i = 0; i < n; i++) {
+            long token = poller.token(i);
+            int generation = (int) (token >>> 32);
+            if (generation == 0) continue;             // the poller's own wakeup/timer fd
+            int fd = (int) token;
+            Context ctx = table.get(fd, generation);
+            if (ctx == null) {                         // closed, or fd reused, earlier in this batch
+                stats.staleEventsDropped++;
+                continue;
+            }
+            callbacks++;
+            try {
+                ctx.onEvent(this, poller.events(i));
+            } catch (Exception e) {
+                failed(ctx, fd, generation, e);
+            }
+        }
+        stats.eventsDispatched += callbacks;
+        return callbacks;
+    }
+
+    private int expireTimers() {
+        if (timers.size() == 0) return 0;
+        long now = System.nanoTime();
+        int fired = 0;
+        int slot;
+        while ((slot = timers.pollExpired(now)) >= 0) {
+            long id = timers.id(slot);
+            Object handler = timers.handler(slot);
+            int fd = timers.fd(slot);
+            int generation = timers.fdGeneration(slot);
+            timers.release(slot);
+            if (handler != null) {
+                fired++;
+                try {
+                    ((TimeoutHandler) handler).onTimeout(this, id);
+                } catch (Exception e) {
+                    LOG.log(System.Logger.Level.WARNING, () -> "timer " + id + " failed", e);
+                }
+                continue;
+            }
+            Context ctx = table.get(fd, generation);
+            if (ctx == null) {
+                stats.timersDropped++;
+                continue;
+            }
+            fired++;
+            try {
+                ctx.onTimeout(this, id);
+            } catch (Exception e) {
+                failed(ctx, fd, generation, e);
+            }
+        }
+        stats.timersFired += fired;
+        return fired;
+    }
+
+    private int drainMailbox() {
+        int delivered = 0;
+        // Bounded by the capacity, so producers faster than the loop cannot starve I/O.
+        for (int budget = mailbox.capacity(); budget > 0; budget--) {
+            Mailbox.Message m = mailbox.poll();
+            if (m == null) break;
+            int fd = m.fd;
+            int generation = m.generation;
+            Object payload = m.payload;
+            mailbox.recycle(m);
+            if (fd == Mailbox.TASK) {
+                delivered++;
+                try {
+                    ((Runnable) payload).run();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "execute: task failed", e);
+                }
+                continue;
+            }
+            Context ctx = table.get(fd, generation);
+            if (ctx == null) {
+                stats.messagesDropped++;
+                continue;
+            }
+            delivered++;
+            try {
+                ctx.onNotify(this, payload);
+            } catch (Exception e) {
+                failed(ctx, fd, generation, e);
+            }
+        }
+        stats.messagesDelivered += delivered;
+        return delivered;
+    }
+
+    /** A callback threw: its Context decides (onError); if that throws too, deregister it. */
+    private void failed(Context ctx, int fd, int generation, Exception error) {
+        try {
+            ctx.onError(this, error);
+        } catch (Exception again) {
+            again.addSuppressed(error);
+            LOG.log(System.Logger.Level.WARNING, () -> "fd " + fd + ": onError failed; deregistered", again);
+            if (table.get(fd, generation) == ctx) deregister(fd);
+        }
+    }
+
+    // ---- lifecycle -------------------------------------------------------------------------
+
+    /** e.g. "epoll/panama", "epoll/jnr". */
+    public String backend() {
+        return backend;
+    }
+
+    /** How the poll deadline reaches the kernel: "epoll_pwait2" (ns precision) or "timerfd". */
+    public String timerSource() {
+        return poller.timerSource();
+    }
+
+    public ReactorConfig config() {
+        return config;
+    }
+
+    /** Counters of what the loop did. */
+    public ReactorStats stats() {
+        return stats;
+    }
+
+    /** The FFI binding this reactor uses (for utilities that want the same backend). */
+    LibC libc() {
+        return libc;
+    }
+
+    public boolean isClosed() {
+        return closed || closeRequested;
+    }
+
+    /**
+     * Idempotent. Closes the poller and the fds the reactor made (listening, connecting and
+     * accepted sockets); user fds are only deregistered. From a callback, takes effect when the
+     * current iteration ends; from another thread while the loop runs, wakes it and waits for it.
+     */
+    @Override
+    public void close() {
+        CountDownLatch exited;
+        synchronized (lifecycle) {
+            if (closed) return;
+            closeRequested = true;
+            if (!running) {
+                release();
+                return;
+            }
+            if (Thread.currentThread() == owner) return;  // inside a callback: the loop releases on exit
+            exited = loopExited;
+        }
+        wakeup();
+        try {
+            exited.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void release() {
+        synchronized (lifecycle) {
+            if (closed) return;
+            closed = true;
+        }
+        table.forEach(fd -> {
+            boolean owned = table.owned(fd);
+            table.remove(fd);
+            if (owned) libc.close(fd);
+        });
+        poller.close();
+    }
+
+    private void checkOpen(String call) {
+        if (closed || closeRequested) throw new IllegalStateException(call + ": reactor is closed");
+    }
+
+    private void checkLoop(String call) {
+        checkOpen(call);
+        Thread t = Thread.currentThread();
+        if (t != owner) {
+            throw new IllegalStateException(call + " must be called on the loop thread ("
+                    + owner.getName() + "), not on " + t.getName());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Reactor{" + backend + ", fds=" + table.size() + ", timers=" + timers.size()
+                + (closed ? ", closed" : "") + "}";
+    }
+}

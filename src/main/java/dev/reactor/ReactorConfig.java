@@ -1,0 +1,92 @@
+package dev.reactor;
+
+import java.util.Objects;
+
+/**
+ * How a {@link Reactor} is built. Immutable; {@code ReactorConfig.builder().idleStrategy(IdleStrategy.spin()).build()}.
+ */
+public final class ReactorConfig {
+    private final int maxEvents;
+    private final int initialFds;
+    private final int queueCapacity;
+    private final IdleStrategy idleStrategy;
+    private final String backend;
+
+    private ReactorConfig(Builder b) {
+        this.maxEvents = b.maxEvents;
+        this.initialFds = b.initialFds;
+        this.queueCapacity = b.queueCapacity;
+        this.idleStrategy = b.idleStrategy;
+        this.backend = b.backend;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static ReactorConfig defaults() {
+        return builder().build();
+    }
+
+    /** Events read per wait at first; the array doubles (to 65536) when a wait fills it. */
+    public int maxEvents() { return maxEvents; }
+
+    /** Initial size of the fd-indexed table; it grows to the highest fd registered. */
+    public int initialFds() { return initialFds; }
+
+    /** Capacity of the send/execute queue; {@link Reactor#send} returns false when it is full. */
+    public int queueCapacity() { return queueCapacity; }
+
+    public IdleStrategy idleStrategy() { return idleStrategy; }
+
+    /** "auto" (Panama on JDK 22+, else jnr), "panama" or "jnr". */
+    public String backend() { return backend; }
+
+    @Override public String toString() {
+        return "ReactorConfig{maxEvents=" + maxEvents + ", initialFds=" + initialFds + ", queueCapacity="
+                + queueCapacity + ", idleStrategy=" + idleStrategy + ", backend=" + backend + "}";
+    }
+
+    public static final class Builder {
+        private int maxEvents = 256;
+        private int initialFds = 1024;
+        private int queueCapacity = 1 << 16;
+        private IdleStrategy idleStrategy = IdleStrategy.block();
+        private String backend = System.getProperty("dev.reactor.ffi", "auto");
+
+        private Builder() { }
+
+        public Builder maxEvents(int maxEvents) {
+            if (maxEvents < 1) throw new IllegalArgumentException("maxEvents must be >= 1: " + maxEvents);
+            this.maxEvents = maxEvents;
+            return this;
+        }
+
+        public Builder initialFds(int initialFds) {
+            if (initialFds < 1) throw new IllegalArgumentException("initialFds must be >= 1: " + initialFds);
+            this.initialFds = initialFds;
+            return this;
+        }
+
+        public Builder queueCapacity(int queueCapacity) {
+            if (queueCapacity < 2) throw new IllegalArgumentException("queueCapacity must be >= 2: " + queueCapacity);
+            this.queueCapacity = queueCapacity;
+            return this;
+        }
+
+        public Builder idleStrategy(IdleStrategy idleStrategy) {
+            this.idleStrategy = Objects.requireNonNull(idleStrategy, "idleStrategy");
+            return this;
+        }
+
+        /** "auto", "panama" or "jnr"; overrides {@code -Ddev.reactor.ffi}. */
+        public Builder backend(String backend) {
+            this.backend = Objects.requireNonNull(backend, "backend");
+            return this;
+        }
+
+        public ReactorConfig build() {
+            return new ReactorConfig(this);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.reactor;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the loop did, counted as it goes (no allocation, no atomics on the loop side). Read from
+ * the loop thread for exact values; from another thread the numbers may lag a little.
+ */
+public final class ReactorStats {
+    long iterations;
+    long eventsDispatched;
+    long staleEventsDropped;
+    long timersFired;
+    long timersDropped;
+    long messagesDelivered;
+    long messagesDropped;
+    final AtomicLong wakeupsWritten = new AtomicLong();
+
+    ReactorStats() { }
+
+    /** Loop iterations (polls). */
+    public long iterations() { return iterations; }
+    /** onEvent calls. */
+    public long eventsDispatched() { return eventsDispatched; }
+    /** Events for a registration that had ended (fd closed or reused within one batch). */
+    public long staleEventsDropped() { return staleEventsDropped; }
+    /** Timer callbacks run (handler or onTimeout). */
+    public long timersFired() { return timersFired; }
+    /** fd timers whose registration ended before they expired. */
+    public long timersDropped() { return timersDropped; }
+    /** onNotify calls and executed tasks. */
+    public long messagesDelivered() { return messagesDelivered; }
+    /** Messages sent to an fd whose registration had ended by delivery. */
+    public long messagesDropped() { return messagesDropped; }
+    /** eventfd (or EVFILT_USER) writes made to wake a blocked loop. */
+    public long wakeupsWritten() { return wakeupsWritten.get(); }
+
+    @Override public String toString() {
+        return "ReactorStats{iterations=" + iterations + ", eventsDispatched=" + eventsDispatched
+                + ", staleEventsDropped=" + staleEventsDropped + ", timersFired=" + timersFired
+                + ", timersDropped=" + timersDropped + ", messagesDelivered=" + messagesDelivered
+                + ", messagesDropped=" + messagesDropped + ", wakeupsWritten=" + wakeupsWritten() + "}";
+    }
+}

@@ -1,0 +1,57 @@
+package dev.reactor.ffi;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The system calls this library makes, one method each, with primitive arguments only: ints,
+ * and native addresses as {@code long}. Every method returns the call's result, or
+ * {@code -errno} when it failed; errno is captured by the same downcall, never read afterwards.
+ * No policy lives here (no retry on EINTR, no flags added): that is the caller's job.
+ *
+ * <p>A call the running OS does not have (epoll on macOS, kqueue on Linux) returns
+ * {@code -ENOSYS}. Implementations: Panama FFM (JDK 22+) and jnr-ffi (JDK 17+); see {@link Native}.
+ */
+public interface LibC {
+    /** "panama" or "jnr". */
+    String name();
+
+    /** The native address of a direct buffer's first byte (not its position). */
+    long address(ByteBuffer direct);
+
+    // ---- epoll (Linux) ----
+    int epoll_create1(int flags);
+    int epoll_ctl(int epfd, int op, int fd, long event);
+    int epoll_wait(int epfd, long events, int maxEvents, int timeoutMillis);
+    /** epoll_pwait2 with a NULL sigmask: a {@code struct timespec} timeout (0 = infinite). Kernel 5.11+. */
+    int epoll_pwait2(int epfd, long events, int maxEvents, long timespec);
+
+    // ---- kqueue (macOS, BSD) ----
+    int kqueue();
+    int kevent(int kq, long changes, int nChanges, long events, int nEvents, long timespec);
+
+    // ---- fds ----
+    int eventfd(int initval, int flags);
+    int timerfd_create(int clockId, int flags);
+    int timerfd_settime(int fd, int flags, long newValue, long oldValue);
+    int pipe2(long fds, int flags);
+    int pipe(long fds);
+    long read(int fd, long buf, long count);
+    long write(int fd, long buf, long count);
+    int close(int fd);
+    int fcntl(int fd, int cmd, int arg);
+    int dup(int fd);
+
+    // ---- sockets ----
+    int socket(int domain, int type, int protocol);
+    int socketpair(int domain, int type, int protocol, long sv);
+    int bind(int fd, long addr, int addrLen);
+    int listen(int fd, int backlog);
+    int accept4(int fd, long addr, long addrLen, int flags);
+    int accept(int fd, long addr, long addrLen);
+    int connect(int fd, long addr, int addrLen);
+    int getsockopt(int fd, int level, int name, long value, long valueLen);
+    int setsockopt(int fd, int level, int name, long value, int valueLen);
+    int getsockname(int fd, long addr, long addrLen);
+    int getpeername(int fd, long addr, long addrLen);
+    int shutdown(int fd, int how);
+}

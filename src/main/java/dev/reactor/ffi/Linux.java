@@ -1,0 +1,74 @@
+package dev.reactor.ffi;
+
+/**
+ * Linux constants and struct layouts (x86_64 and aarch64), named as in the C headers.
+ * Every field here is compared with the C compiler's value by a test (native/probe.c).
+ * Epoll's own layout lives in {@code dev.reactor.sys.linux.Epoll}.
+ */
+public final class Linux {
+    private Linux() { }
+
+    // fcntl(2), open(2)
+    public static final int F_GETFD = 1;
+    public static final int F_SETFD = 2;
+    public static final int F_GETFL = 3;
+    public static final int F_SETFL = 4;
+    public static final int FD_CLOEXEC = 1;
+    public static final int O_NONBLOCK = 0x800;
+    public static final int O_CLOEXEC = 0x80000;
+
+    // eventfd(2), timerfd_create(2)
+    public static final int EFD_NONBLOCK = 0x800;
+    public static final int EFD_CLOEXEC = 0x80000;
+    public static final int EFD_SEMAPHORE = 1;
+    public static final int TFD_NONBLOCK = 0x800;
+    public static final int TFD_CLOEXEC = 0x80000;
+    public static final int TFD_TIMER_ABSTIME = 1;
+    public static final int CLOCK_REALTIME = 0;
+    public static final int CLOCK_MONOTONIC = 1;
+
+    // struct timespec { time_t tv_sec; long tv_nsec; } and struct itimerspec { interval; value; }
+    public static final int SIZEOF_TIMESPEC = 16;
+    public static final int OFFSETOF_TIMESPEC_TV_SEC = 0;
+    public static final int OFFSETOF_TIMESPEC_TV_NSEC = 8;
+    public static final int SIZEOF_ITIMERSPEC = 32;
+    public static final int OFFSETOF_ITIMERSPEC_IT_INTERVAL = 0;
+    public static final int OFFSETOF_ITIMERSPEC_IT_VALUE = 16;
+
+    // sockets: socket(2), socket(7), ip(7), tcp(7), unix(7)
+    public static final int AF_UNIX = 1;
+    public static final int AF_INET = 2;
+    public static final int AF_INET6 = 10;
+    public static final int SOCK_STREAM = 1;
+    public static final int SOCK_DGRAM = 2;
+    public static final int SOCK_NONBLOCK = 0x800;
+    public static final int SOCK_CLOEXEC = 0x80000;
+    public static final int SOL_SOCKET = 1;
+    public static final int SO_REUSEADDR = 2;
+    public static final int SO_ERROR = 4;
+    public static final int SO_SNDBUF = 7;
+    public static final int SO_RCVBUF = 8;
+    public static final int SO_KEEPALIVE = 9;
+    public static final int SO_REUSEPORT = 15;
+    public static final int IPPROTO_TCP = 6;
+    public static final int IPPROTO_IPV6 = 41;
+    public static final int IPV6_V6ONLY = 26;
+    public static final int TCP_NODELAY = 1;
+    public static final int SHUT_RD = 0;
+    public static final int SHUT_WR = 1;
+    public static final int SHUT_RDWR = 2;
+    public static final int SOMAXCONN = 4096;
+
+    // struct sockaddr_in / sockaddr_in6 / sockaddr_un / sockaddr_storage
+    public static final int SIZEOF_SOCKADDR_IN = 16;
+    public static final int OFFSETOF_SOCKADDR_IN_SIN_PORT = 2;
+    public static final int OFFSETOF_SOCKADDR_IN_SIN_ADDR = 4;
+    public static final int SIZEOF_SOCKADDR_IN6 = 28;
+    public static final int OFFSETOF_SOCKADDR_IN6_SIN6_PORT = 2;
+    public static final int OFFSETOF_SOCKADDR_IN6_SIN6_FLOWINFO = 4;
+    public static final int OFFSETOF_SOCKADDR_IN6_SIN6_ADDR = 8;
+    public static final int OFFSETOF_SOCKADDR_IN6_SIN6_SCOPE_ID = 24;
+    public static final int SIZEOF_SOCKADDR_UN = 110;
+    public static final int OFFSETOF_SOCKADDR_UN_SUN_PATH = 2;
+    public static final int SIZEOF_SOCKADDR_STORAGE = 128;
+}

@@ -1,0 +1,96 @@
+package dev.reactor.ffi;
+
+import dev.reactor.ReactorException;
+
+import java.util.Locale;
+
+/**
+ * Chooses the {@link LibC} implementation once: Panama FFM when the JVM is 22 or newer (and the
+ * classes were built), jnr-ffi otherwise. {@code -Ddev.reactor.ffi=panama|jnr|auto} forces one,
+ * and so does {@link #load(String)}. Also holds the one helper that turns {@code -errno} into a
+ * {@link ReactorException}.
+ */
+public final class Native {
+    private Native() { }
+
+    public static final String PROPERTY = "dev.reactor.ffi";
+    private static final String PANAMA_CLASS = "dev.reactor.ffi.ffm.FfmLibC";
+
+    private static volatile LibC panama;
+    private static volatile LibC jnr;
+
+    /** The implementation chosen by {@code -Ddev.reactor.ffi} (default "auto"). */
+    public static LibC libc() {
+        return load(System.getProperty(PROPERTY, "auto"));
+    }
+
+    /** "auto", "panama" or "jnr". Panama on a JVM older than 22 throws {@link UnsupportedOperationException}. */
+    public static LibC load(String choice) {
+        switch (choice.toLowerCase(Locale.ROOT)) {
+            case "auto":
+                return panamaAvailable() ? panama() : jnr();
+            case "panama":
+            case "ffm":
+                return panama();
+            case "jnr":
+                return jnr();
+            default:
+                throw new IllegalArgumentException("unknown FFI backend '" + choice + "' (auto, panama, jnr)");
+        }
+    }
+
+    /** True when this JVM can run the Panama backend and the jar contains it. */
+    public static boolean panamaAvailable() {
+        if (Runtime.version().feature() < 22) return false;
+        return Native.class.getClassLoader().getResource(PANAMA_CLASS.replace('.', '/') + ".class") != null;
+    }
+
+    private static LibC panama() {
+        LibC p = panama;
+        if (p != null) return p;
+        synchronized (Native.class) {
+            if (panama == null) {
+                if (Runtime.version().feature() < 22) {
+                    throw new UnsupportedOperationException("the Panama FFI backend needs JDK 22 or newer; this is "
+                            + Runtime.version() + " (use -D" + PROPERTY + "=jnr)");
+                }
+                try {
+                    panama = (LibC) Class.forName(PANAMA_CLASS).getDeclaredConstructor().newInstance();
+                } catch (ClassNotFoundException e) {
+                    throw new UnsupportedOperationException("the Panama FFI backend was not built into this jar "
+                            + "(it needs a JDK 22+ at build time); use -D" + PROPERTY + "=jnr", e);
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("cannot load the Panama FFI backend", e);
+                }
+            }
+            return panama;
+        }
+    }
+
+    private static LibC jnr() {
+        LibC j = jnr;
+        if (j != null) return j;
+        synchronized (Native.class) {
+            if (jnr == null) jnr = new dev.reactor.ffi.jnr.JnrLibC();
+            return jnr;
+        }
+    }
+
+    /** Returns result, or throws for {@code -errno}: {@code call(fd=N): EBADF (Bad file descriptor)}. */
+    public static long check(long result, String call, int fd) throws ReactorException {
+        if (result < 0) throw new ReactorException(call + "(fd=" + fd + ")", (int) -result);
+        return result;
+    }
+
+    /** Returns result, or throws for {@code -errno}: {@code call(op, fd=N): errno}. */
+    public static long check(long result, String call, String op, int fd) throws ReactorException {
+        if (result < 0) throw new ReactorException(call + "(" + op + ", fd=" + fd + ")", (int) -result);
+        return result;
+    }
+
+    /** Returns result, or throws for {@code -errno}: {@code call(): errno}. */
+    public static long check(long result, String call) throws ReactorException {
+        if (result < 0) throw new ReactorException(call + "()", (int) -result);
+        return result;
+    }
+}

@@ -1,0 +1,126 @@
+package dev.reactor.ffi.jnr;
+
+import com.kenai.jffi.MemoryIO;
+import dev.reactor.ffi.Errno;
+import dev.reactor.ffi.LibC;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.annotations.SaveError;
+
+import java.nio.ByteBuffer;
+
+/**
+ * {@link LibC} through jnr-ffi (JDK 17+). jnr saves errno right after the call, in the same
+ * native stub ({@code @SaveError}); {@code getLastError()} reads that saved copy.
+ * A symbol the OS lacks throws {@link UnsatisfiedLinkError} when called; we return -ENOSYS.
+ */
+public final class JnrLibC implements LibC {
+
+    /** The raw bindings; public only because jnr generates an implementation of it. */
+    public interface Raw {
+        @SaveError int epoll_create1(int flags);
+        @SaveError int epoll_ctl(int epfd, int op, int fd, long event);
+        @SaveError int epoll_wait(int epfd, long events, int maxEvents, int timeoutMillis);
+        @SaveError int epoll_pwait2(int epfd, long events, int maxEvents, long timespec, long sigmask);
+        @SaveError int kqueue();
+        @SaveError int kevent(int kq, long changes, int nChanges, long events, int nEvents, long timespec);
+        @SaveError int eventfd(int initval, int flags);
+        @SaveError int timerfd_create(int clockId, int flags);
+        @SaveError int timerfd_settime(int fd, int flags, long newValue, long oldValue);
+        @SaveError int pipe2(long fds, int flags);
+        @SaveError int pipe(long fds);
+        @SaveError long read(int fd, long buf, long count);
+        @SaveError long write(int fd, long buf, long count);
+        @SaveError int close(int fd);
+        @SaveError int fcntl(int fd, int cmd, int arg);
+        @SaveError int dup(int fd);
+        @SaveError int socket(int domain, int type, int protocol);
+        @SaveError int socketpair(int domain, int type, int protocol, long sv);
+        @SaveError int bind(int fd, long addr, int addrLen);
+        @SaveError int listen(int fd, int backlog);
+        @SaveError int accept4(int fd, long addr, long addrLen, int flags);
+        @SaveError int accept(int fd, long addr, long addrLen);
+        @SaveError int connect(int fd, long addr, int addrLen);
+        @SaveError int getsockopt(int fd, int level, int name, long value, long valueLen);
+        @SaveError int setsockopt(int fd, int level, int name, long value, int valueLen);
+        @SaveError int getsockname(int fd, long addr, long addrLen);
+        @SaveError int getpeername(int fd, long addr, long addrLen);
+        @SaveError int shutdown(int fd, int how);
+    }
+
+    private final Raw raw;
+    private final jnr.ffi.Runtime runtime;
+
+    public JnrLibC() {
+        this.raw = LibraryLoader.create(Raw.class).load("c");
+        this.runtime = jnr.ffi.Runtime.getRuntime(raw);
+    }
+
+    @Override public String name() { return "jnr"; }
+
+    @Override public long address(ByteBuffer direct) {
+        if (!direct.isDirect()) throw new IllegalArgumentException("not a direct buffer");
+        return MemoryIO.getInstance().getDirectBufferAddress(direct);
+    }
+
+    private int r(int result) { return result < 0 ? -runtime.getLastError() : result; }
+    private long r(long result) { return result < 0 ? -runtime.getLastError() : result; }
+
+    @Override public int epoll_create1(int flags) {
+        try { return r(raw.epoll_create1(flags)); } catch (UnsatisfiedLinkError e) { return -Errno.ENOSYS; }
+    }
+    @Override public int epoll_ctl(int epfd, int op, int fd, long event) {
+        return r(raw.epoll_ctl(epfd, op, fd, event));
+    }
+    @Override public int epoll_wait(int epfd, long events, int maxEvents, int timeoutMillis) {
+        return r(raw.epoll_wait(epfd, events, maxEvents, timeoutMillis));
+    }
+    @Override public int epoll_pwait2(int epfd, long events, int maxEvents, long timespec) {
+        try { return r(raw.epoll_pwait2(epfd, events, maxEvents, timespec, 0L)); }
+        catch (UnsatisfiedLinkError e) { return -Errno.ENOSYS; }
+    }
+    @Override public int kqueue() {
+        try { return r(raw.kqueue()); } catch (UnsatisfiedLinkError e) { return -Errno.ENOSYS; }
+    }
+    @Override public int kevent(int kq, long changes, int nChanges, long events, int nEvents, long timespec) {
+        try { return r(raw.kevent(kq, changes, nChanges, events, nEvents, timespec)); }
+        catch (UnsatisfiedLinkError e) { return -Errno.ENOSYS; }
+    }
+    @Override public int eventfd(int initval, int flags) {
+        try { return r(raw.eventfd(initval, flags)); } catch (UnsatisfiedLinkError e) { return -Errno.ENOSYS; }
+    }
+    @Override public int timerfd_create(int clockId, int flags) {
+        try { return r(raw.timerfd_create(clockId, flags)); } catch (UnsatisfiedLinkError e) { return -Errno.ENOSYS; }
+    }
+    @Override public int timerfd_settime(int fd, int flags, long newValue, long oldValue) {
+        return r(raw.timerfd_settime(fd, flags, newValue, oldValue));
+    }
+    @Override public int pipe2(long fds, int flags) {
+        try { return r(raw.pipe2(fds, flags)); } catch (UnsatisfiedLinkError e) { return -Errno.ENOSYS; }
+    }
+    @Override public int pipe(long fds) { return r(raw.pipe(fds)); }
+    @Override public long read(int fd, long buf, long count) { return r(raw.read(fd, buf, count)); }
+    @Override public long write(int fd, long buf, long count) { return r(raw.write(fd, buf, count)); }
+    @Override public int close(int fd) { return r(raw.close(fd)); }
+    @Override public int fcntl(int fd, int cmd, int arg) { return r(raw.fcntl(fd, cmd, arg)); }
+    @Override public int dup(int fd) { return r(raw.dup(fd)); }
+    @Override public int socket(int domain, int type, int protocol) { return r(raw.socket(domain, type, protocol)); }
+    @Override public int socketpair(int domain, int type, int protocol, long sv) {
+        return r(raw.socketpair(domain, type, protocol, sv));
+    }
+    @Override public int bind(int fd, long addr, int addrLen) { return r(raw.bind(fd, addr, addrLen)); }
+    @Override public int listen(int fd, int backlog) { return r(raw.listen(fd, backlog)); }
+    @Override public int accept4(int fd, long addr, long addrLen, int flags) {
+        try { return r(raw.accept4(fd, addr, addrLen, flags)); } catch (UnsatisfiedLinkError e) { return -Errno.ENOSYS; }
+    }
+    @Override public int accept(int fd, long addr, long addrLen) { return r(raw.accept(fd, addr, addrLen)); }
+    @Override public int connect(int fd, long addr, int addrLen) { return r(raw.connect(fd, addr, addrLen)); }
+    @Override public int getsockopt(int fd, int level, int name, long value, long valueLen) {
+        return r(raw.getsockopt(fd, level, name, value, valueLen));
+    }
+    @Override public int setsockopt(int fd, int level, int name, long value, int valueLen) {
+        return r(raw.setsockopt(fd, level, name, value, valueLen));
+    }
+    @Override public int getsockname(int fd, long addr, long addrLen) { return r(raw.getsockname(fd, addr, addrLen)); }
+    @Override public int getpeername(int fd, long addr, long addrLen) { return r(raw.getpeername(fd, addr, addrLen)); }
+    @Override public int shutdown(int fd, int how) { return r(raw.shutdown(fd, how)); }
+}

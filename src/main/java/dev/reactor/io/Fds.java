@@ -1,0 +1,225 @@
+package dev.reactor.io;
+
+import dev.reactor.ReactorException;
+import dev.reactor.ffi.Errno;
+import dev.reactor.ffi.LibC;
+import dev.reactor.ffi.Linux;
+import dev.reactor.ffi.Native;
+import dev.reactor.ffi.Platform;
+
+import java.io.FileDescriptor;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectableChannel;
+import java.time.Duration;
+
+/**
+ * Make, read, write and close file descriptors without another library. Every fd made here is
+ * non-blocking and close-on-exec. Errors are {@link ReactorException}s naming the call and fd.
+ * Safe from any thread.
+ */
+public final class Fds {
+    private Fds() { }
+
+    private static final LibC C = Native.libc();
+
+    static LibC libc() {
+        return C;
+    }
+
+    // ---- make ----------------------------------------------------------------------------------
+
+    /** A non-blocking pipe: {@code [readEnd, writeEnd]}. */
+    public static int[] pipe() throws ReactorException {
+        Scratch s = Scratch.get();
+        if (Platform.LINUX) {
+            Native.check(C.pipe2(s.smallAddress, Linux.O_NONBLOCK | Linux.O_CLOEXEC), "pipe2");
+            return new int[] {s.small.getInt(0), s.small.getInt(4)};
+        }
+        Native.check(C.pipe(s.smallAddress), "pipe");
+        int[] fds = {s.small.getInt(0), s.small.getInt(4)};
+        try {
+            for (int fd : fds) {
+                setNonBlocking(fd);
+                setCloseOnExec(fd);
+            }
+        } catch (ReactorException e) {
+            C.close(fds[0]);
+            C.close(fds[1]);
+            throw e;
+        }
+        return fds;
+    }
+
+    /** A non-blocking eventfd with counter 0. Linux only. */
+    public static int eventfd() throws ReactorException {
+        return eventfd(0, false);
+    }
+
+    /** A non-blocking eventfd; semaphore mode makes each read take 1 instead of the whole counter. */
+    public static int eventfd(int initialValue, boolean semaphore) throws ReactorException {
+        int flags = Linux.EFD_NONBLOCK | Linux.EFD_CLOEXEC | (semaphore ? Linux.EFD_SEMAPHORE : 0);
+        return (int) Native.check(C.eventfd(initialValue, flags), "eventfd");
+    }
+
+    /** Adds value to an eventfd's counter (it becomes readable). */
+    public static void eventfdWrite(int fd, long value) throws ReactorException {
+        Scratch s = Scratch.get();
+        s.small.putLong(0, value);
+        Native.check(retry(fd, s.smallAddress, 8, true), "write", fd);
+    }
+
+    /** Reads and resets an eventfd's counter; 0 when it was 0 (would block). */
+    public static long eventfdRead(int fd) throws ReactorException {
+        Scratch s = Scratch.get();
+        long r = retry(fd, s.smallAddress, 8, false);
+        if (r == -Errno.EAGAIN) return 0;
+        Native.check(r, "read", fd);
+        return s.small.getLong(0);
+    }
+
+    /** A non-blocking CLOCK_MONOTONIC timerfd, disarmed. Linux only. */
+    public static int timerfd() throws ReactorException {
+        return (int) Native.check(C.timerfd_create(Linux.CLOCK_MONOTONIC, Linux.TFD_NONBLOCK | Linux.TFD_CLOEXEC),
+                "timerfd_create");
+    }
+
+    /** A timerfd armed to expire after {@code initial}, then every {@code interval} (ZERO: once). */
+    public static int timerfd(Duration initial, Duration interval) throws ReactorException {
+        int fd = timerfd();
+        try {
+            timerfdSet(fd, initial.toNanos(), interval.toNanos());
+        } catch (ReactorException | RuntimeException e) {
+            C.close(fd);
+            throw e;
+        }
+        return fd;
+    }
+
+    /** Arms (or, with 0, disarms) a timerfd: relative initial expiry, then a period (0: once). */
+    public static void timerfdSet(int fd, long initialNanos, long intervalNanos) throws ReactorException {
+        if (initialNanos < 0 || intervalNanos < 0) {
+            throw new IllegalArgumentException("timerfd_settime(fd=" + fd + "): negative time");
+        }
+        Scratch s = Scratch.get();
+        ByteBuffer b = s.small;
+        int interval = Linux.OFFSETOF_ITIMERSPEC_IT_INTERVAL;
+        int value = Linux.OFFSETOF_ITIMERSPEC_IT_VALUE;
+        b.putLong(interval + Linux.OFFSETOF_TIMESPEC_TV_SEC, intervalNanos / 1_000_000_000L);
+        b.putLong(interval + Linux.OFFSETOF_TIMESPEC_TV_NSEC, intervalNanos % 1_000_000_000L);
+        b.putLong(value + Linux.OFFSETOF_TIMESPEC_TV_SEC, initialNanos / 1_000_000_000L);
+        b.putLong(value + Linux.OFFSETOF_TIMESPEC_TV_NSEC, initialNanos % 1_000_000_000L);
+        Native.check(C.timerfd_settime(fd, 0, s.smallAddress, 0L), "timerfd_settime", fd);
+    }
+
+    /** Expirations since the last read (resets it); 0 when none (would block). */
+    public static long timerfdRead(int fd) throws ReactorException {
+        return eventfdRead(fd);   // same 8-byte counter protocol
+    }
+
+    // ---- move bytes ----------------------------------------------------------------------------
+
+    /**
+     * Reads into buf from its position: returns bytes read (position advanced), 0 when it would
+     * block (or buf is full), -1 at end of stream. Heap buffers go through a per-thread native
+     * bounce buffer; direct buffers are read into directly.
+     */
+    public static int read(int fd, ByteBuffer buf) throws ReactorException {
+        int len = buf.remaining();
+        if (len == 0) return 0;
+        long r;
+        if (buf.isDirect()) {
+            r = retry(fd, C.address(buf) + buf.position(), len, false);
+            if (r > 0) buf.position(buf.position() + (int) r);
+        } else {
+            Scratch s = Scratch.get();
+            r = retry(fd, s.bounceAddress(), Math.min(len, Scratch.BOUNCE), false);
+            if (r > 0) buf.put(s.bounce().duplicate().position(0).limit((int) r));
+        }
+        if (r > 0) return (int) r;
+        if (r == 0) return -1;
+        if (r == -Errno.EAGAIN) return 0;
+        Native.check(r, "read", fd);
+        return 0;   // not reached
+    }
+
+    /** Writes buf's remaining bytes from its position: returns bytes written (position advanced), 0 when it would block. */
+    public static int write(int fd, ByteBuffer buf) throws ReactorException {
+        int len = buf.remaining();
+        if (len == 0) return 0;
+        long r;
+        if (buf.isDirect()) {
+            r = retry(fd, C.address(buf) + buf.position(), len, true);
+        } else {
+            Scratch s = Scratch.get();
+            int n = Math.min(len, Scratch.BOUNCE);
+            s.bounce().duplicate().position(0).put(buf.duplicate().limit(buf.position() + n));
+            r = retry(fd, s.bounceAddress(), n, true);
+        }
+        if (r >= 0) {
+            buf.position(buf.position() + (int) r);
+            return (int) r;
+        }
+        if (r == -Errno.EAGAIN) return 0;
+        Native.check(r, "write", fd);
+        return 0;   // not reached
+    }
+
+    /** read/write, retried on EINTR; returns the count or -errno. */
+    private static long retry(int fd, long address, long len, boolean write) {
+        long r;
+        do {
+            r = write ? C.write(fd, address, len) : C.read(fd, address, len);
+        } while (r == -Errno.EINTR);
+        return r;
+    }
+
+    // ---- fd flags and lifetime -----------------------------------------------------------------
+
+    /** Closes fd. EINTR is not an error: on Linux the fd is released anyway (man 2 close). */
+    public static void close(int fd) throws ReactorException {
+        int r = C.close(fd);
+        if (r != -Errno.EINTR) Native.check(r, "close", fd);
+    }
+
+    /** Closes fd, ignoring errors: for cleanup paths. */
+    public static void closeQuietly(int fd) {
+        if (fd >= 0) C.close(fd);
+    }
+
+    public static void setNonBlocking(int fd) throws ReactorException {
+        int flags = (int) Native.check(C.fcntl(fd, Linux.F_GETFL, 0), "fcntl", "F_GETFL", fd);
+        int nonBlock = Platform.LINUX ? Linux.O_NONBLOCK : 0x4;
+        if ((flags & nonBlock) == 0) Native.check(C.fcntl(fd, Linux.F_SETFL, flags | nonBlock), "fcntl", "F_SETFL", fd);
+    }
+
+    public static boolean isNonBlocking(int fd) throws ReactorException {
+        int flags = (int) Native.check(C.fcntl(fd, Linux.F_GETFL, 0), "fcntl", "F_GETFL", fd);
+        return (flags & (Platform.LINUX ? Linux.O_NONBLOCK : 0x4)) != 0;
+    }
+
+    static void setCloseOnExec(int fd) throws ReactorException {
+        Native.check(C.fcntl(fd, Linux.F_SETFD, Linux.FD_CLOEXEC), "fcntl", "F_SETFD", fd);
+    }
+
+    /** True when fd is an open descriptor in this process. */
+    public static boolean isOpen(int fd) {
+        return fd >= 0 && C.fcntl(fd, Linux.F_GETFD, 0) >= 0;
+    }
+
+    // ---- fds held by the JDK -------------------------------------------------------------------
+
+    /** The fd number inside a {@link FileDescriptor}; -1 when it is not valid. The JDK still owns it. */
+    public static int of(FileDescriptor fd) {
+        if (!fd.valid()) return -1;
+        return JdkFds.intField(fd, FileDescriptor.class, "fd");
+    }
+
+    /**
+     * The fd of a java.nio channel (socket, server socket, pipe, datagram). The channel still owns
+     * it: put the channel in non-blocking mode first, and close the channel, not the fd.
+     */
+    public static int of(SelectableChannel channel) {
+        if (!channel.isOpen()) throw new IllegalArgumentException("Fds.of: channel is closed: " + channel);
+        return JdkFds.channelFd(channel);
+    }
+}

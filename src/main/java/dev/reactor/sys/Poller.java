@@ -1,0 +1,51 @@
+package dev.reactor.sys;
+
+import dev.reactor.ReactorException;
+
+/**
+ * The OS event poller behind a reactor: epoll on Linux, kqueue on macOS/BSD. One per reactor,
+ * used from the loop thread only, except {@link #wakeup()}.
+ *
+ * <p>Each registration carries a 64-bit token that comes back with its events. Tokens whose
+ * upper 32 bits are zero are the poller's own (its wakeup and timer fds): the caller skips them.
+ * Interest bits are {@code dev.reactor.Interest}'s and events are {@code dev.reactor.Events}'s.
+ * An fd may appear more than once in one batch (kqueue reports read and write separately).
+ */
+public interface Poller extends AutoCloseable {
+    /** poll() deadline that means: do not block. */
+    long NOW = Long.MIN_VALUE;
+    /** poll() deadline that means: block until an event or a wakeup. */
+    long FOREVER = Long.MAX_VALUE;
+
+    /** "epoll" or "kqueue". */
+    String name();
+
+    void add(int fd, long token, int interest) throws ReactorException;
+
+    /** Replace the interest set (kqueue needs the old one to remove filters). */
+    void modify(int fd, long token, int oldInterest, int newInterest) throws ReactorException;
+
+    /** Stop watching fd. Returns 0 or -errno: ENOENT/EBADF mean it was already gone (closed behind our back). */
+    int delete(int fd, int interest);
+
+    /**
+     * Wait until an event, a {@link #wakeup()} or the deadline ({@link System#nanoTime()} time,
+     * or {@link #NOW} / {@link #FOREVER}), with nanosecond precision where the OS allows.
+     * EINTR is retried with the time left. Returns how many events {@link #token(int)} and
+     * {@link #events(int)} can read, until the next poll.
+     */
+    int poll(long deadlineNanos) throws ReactorException;
+
+    long token(int index);
+
+    int events(int index);
+
+    /** Make a blocked (or the next) poll return. Safe from any thread. */
+    void wakeup();
+
+    /** How the kernel deadline is set: e.g. "epoll_pwait2" or "timerfd". */
+    String timerSource();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,235 @@
+package dev.reactor.sys.linux;
+
+import dev.reactor.Events;
+import dev.reactor.Interest;
+import dev.reactor.ReactorException;
+import dev.reactor.ffi.Errno;
+import dev.reactor.ffi.LibC;
+import dev.reactor.ffi.Linux;
+import dev.reactor.ffi.Native;
+import dev.reactor.sys.Poller;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+import static dev.reactor.sys.linux.Epoll.*;
+
+/**
+ * {@link Poller} over epoll. Level-triggered unless {@link Interest#EDGE}; READ also asks for
+ * EPOLLRDHUP, so a peer's half-close shows as HANGUP without a read (man 7 epoll).
+ *
+ * <p>Timeouts have nanosecond precision: epoll_pwait2 (kernel 5.11+) takes a timespec. Where it
+ * is missing (ENOSYS, probed once) a timerfd in the set carries the deadline, re-armed only when
+ * the deadline changes. The wakeup is an eventfd registered edge-triggered: each write reports
+ * once, so it never needs reading.
+ */
+public final class EpollPoller implements Poller {
+    private static final long WAKEUP_TOKEN = 0;
+    private static final long TIMER_TOKEN = 1;
+    private static final int MAX_EVENTS_LIMIT = 1 << 16;
+
+    private final LibC c;
+    private final int epfd;
+    private final int wakeFd;
+    private int timerFd = -1;
+    private boolean pwait2;
+
+    private ByteBuffer events;
+    private long eventsAddress;
+    private int capacity;
+
+    /** Loop-thread scratch: one epoll_event (16 is enough for both layouts), one itimerspec. */
+    private final ByteBuffer scratch;
+    private final long scratchAddress;
+    private static final int SCRATCH_EVENT = 0;
+    private static final int SCRATCH_TIMESPEC = 16;
+    /** Read-only after construction, so any thread may write it to the eventfd. */
+    private final ByteBuffer one;
+    private final long oneAddress;
+
+    private long armedDeadline = FOREVER;
+    private boolean growBeforeNextWait;
+    private boolean closed;
+
+    public EpollPoller(LibC libc, int initialEvents) throws ReactorException {
+        this.c = libc;
+        this.capacity = Math.max(16, Math.min(initialEvents, MAX_EVENTS_LIMIT));
+        this.events = ByteBuffer.allocateDirect(capacity * SIZEOF_EPOLL_EVENT).order(ByteOrder.nativeOrder());
+        this.eventsAddress = c.address(events);
+        this.scratch = ByteBuffer.allocateDirect(16 + Linux.SIZEOF_ITIMERSPEC).order(ByteOrder.nativeOrder());
+        this.scratchAddress = c.address(scratch);
+        this.one = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder()).putLong(0, 1L);
+        this.oneAddress = c.address(one);
+
+        this.epfd = (int) Native.check(c.epoll_create1(EPOLL_CLOEXEC), "epoll_create1");
+        int w = -1;
+        try {
+            w = (int) Native.check(c.eventfd(0, Linux.EFD_NONBLOCK | Linux.EFD_CLOEXEC), "eventfd");
+            ctl(EPOLL_CTL_ADD, w, EPOLLIN | EPOLLET, WAKEUP_TOKEN);
+            this.pwait2 = probePwait2();
+        } catch (ReactorException | RuntimeException e) {
+            if (w >= 0) c.close(w);
+            c.close(epfd);
+            throw e;
+        }
+        this.wakeFd = w;
+    }
+
+    /** epoll_pwait2 with a zero timeout: ENOSYS (older kernel, or a seccomp filter) means fall back to a timerfd. */
+    private boolean probePwait2() {
+        scratch.putLong(SCRATCH_TIMESPEC, 0).putLong(SCRATCH_TIMESPEC + 8, 0);
+        int r = c.epoll_pwait2(epfd, eventsAddress, capacity, scratchAddress + SCRATCH_TIMESPEC);
+        return r != -Errno.ENOSYS && r != -Errno.EPERM;
+    }
+
+    @Override public String name() { return "epoll"; }
+
+    @Override public String timerSource() { return pwait2 ? "epoll_pwait2" : "timerfd"; }
+
+    public int fd() { return epfd; }
+
+    static int toEpoll(int interest) {
+        int ev = 0;
+        if ((interest & Interest.READ) != 0) ev |= EPOLLIN | EPOLLRDHUP;
+        if ((interest & Interest.WRITE) != 0) ev |= EPOLLOUT;
+        if ((interest & Interest.EDGE) != 0) ev |= EPOLLET;
+        if ((interest & Interest.ONESHOT) != 0) ev |= EPOLLONESHOT;
+        return ev;
+    }
+
+    static int fromEpoll(int ev) {
+        int events = 0;
+        if ((ev & EPOLLIN) != 0) events |= Events.READABLE;
+        if ((ev & EPOLLOUT) != 0) events |= Events.WRITABLE;
+        if ((ev & (EPOLLHUP | EPOLLRDHUP)) != 0) events |= Events.HANGUP;
+        if ((ev & EPOLLERR) != 0) events |= Events.ERROR;
+        return events;
+    }
+
+    private int ctl(int op, int fd, int epollEvents, long token) {
+        scratch.putInt(SCRATCH_EVENT + OFFSETOF_EPOLL_EVENT_EVENTS, epollEvents);
+        scratch.putLong(SCRATCH_EVENT + OFFSETOF_EPOLL_EVENT_DATA, token);
+        return c.epoll_ctl(epfd, op, fd, scratchAddress + SCRATCH_EVENT);
+    }
+
+    @Override
+    public void add(int fd, long token, int interest) throws ReactorException {
+        Native.check(ctl(EPOLL_CTL_ADD, fd, toEpoll(interest), token), "epoll_ctl", "ADD", fd);
+    }
+
+    @Override
+    public void modify(int fd, long token, int oldInterest, int newInterest) throws ReactorException {
+        Native.check(ctl(EPOLL_CTL_MOD, fd, toEpoll(newInterest), token), "epoll_ctl", "MOD", fd);
+    }
+
+    @Override
+    public int delete(int fd, int interest) {
+        return c.epoll_ctl(epfd, EPOLL_CTL_DEL, fd, scratchAddress + SCRATCH_EVENT);
+    }
+
+    @Override
+    public int poll(long deadlineNanos) throws ReactorException {
+        if (growBeforeNextWait) grow();
+        while (true) {
+            int n = waitOnce(deadlineNanos);
+            if (n >= 0) {
+                // A full array may have left events behind: grow it, but only before the next
+                // wait, since token()/events() read this one until then.
+                growBeforeNextWait = n == capacity && capacity < MAX_EVENTS_LIMIT;
+                return n;
+            }
+            if (n != -Errno.EINTR) throw new ReactorException("epoll_wait(epfd=" + epfd + ")", -n);
+            // EINTR: go round; waitOnce recomputes the time left from the deadline.
+        }
+    }
+
+    private int waitOnce(long deadlineNanos) {
+        if (deadlineNanos == NOW) return c.epoll_wait(epfd, eventsAddress, capacity, 0);
+        if (deadlineNanos == FOREVER) {
+            disarmTimerFd();
+            return c.epoll_wait(epfd, eventsAddress, capacity, -1);
+        }
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) return c.epoll_wait(epfd, eventsAddress, capacity, 0);
+        if (pwait2) {
+            scratch.putLong(SCRATCH_TIMESPEC + Linux.OFFSETOF_TIMESPEC_TV_SEC, left / 1_000_000_000L);
+            scratch.putLong(SCRATCH_TIMESPEC + Linux.OFFSETOF_TIMESPEC_TV_NSEC, left % 1_000_000_000L);
+            return c.epoll_pwait2(epfd, eventsAddress, capacity, scratchAddress + SCRATCH_TIMESPEC);
+        }
+        int r = armTimerFd(deadlineNanos, left);
+        if (r < 0) return r;
+        return c.epoll_wait(epfd, eventsAddress, capacity, -1);
+    }
+
+    /** The fallback deadline: a timerfd in the set, armed only when the deadline moved. */
+    private int armTimerFd(long deadlineNanos, long leftNanos) {
+        if (deadlineNanos == armedDeadline) return 0;
+        if (timerFd < 0) {
+            int t = c.timerfd_create(Linux.CLOCK_MONOTONIC, Linux.TFD_NONBLOCK | Linux.TFD_CLOEXEC);
+            if (t < 0) return t;
+            int r = ctl(EPOLL_CTL_ADD, t, EPOLLIN | EPOLLET, TIMER_TOKEN);
+            if (r < 0) {
+                c.close(t);
+                return r;
+            }
+            timerFd = t;
+        }
+        int r = setTimerFd(leftNanos);
+        if (r == 0) armedDeadline = deadlineNanos;
+        return r;
+    }
+
+    private void disarmTimerFd() {
+        if (timerFd >= 0 && armedDeadline != FOREVER) {
+            setTimerFd(0);
+            armedDeadline = FOREVER;
+        }
+    }
+
+    private int setTimerFd(long valueNanos) {
+        int base = SCRATCH_TIMESPEC;
+        scratch.putLong(base + Linux.OFFSETOF_ITIMERSPEC_IT_INTERVAL + Linux.OFFSETOF_TIMESPEC_TV_SEC, 0);
+        scratch.putLong(base + Linux.OFFSETOF_ITIMERSPEC_IT_INTERVAL + Linux.OFFSETOF_TIMESPEC_TV_NSEC, 0);
+        scratch.putLong(base + Linux.OFFSETOF_ITIMERSPEC_IT_VALUE + Linux.OFFSETOF_TIMESPEC_TV_SEC, valueNanos / 1_000_000_000L);
+        scratch.putLong(base + Linux.OFFSETOF_ITIMERSPEC_IT_VALUE + Linux.OFFSETOF_TIMESPEC_TV_NSEC, valueNanos % 1_000_000_000L);
+        return c.timerfd_settime(timerFd, 0, scratchAddress + base, 0L);
+    }
+
+    private void grow() {
+        growBeforeNextWait = false;
+        capacity = Math.min(capacity * 2, MAX_EVENTS_LIMIT);
+        events = ByteBuffer.allocateDirect(capacity * SIZEOF_EPOLL_EVENT).order(ByteOrder.nativeOrder());
+        eventsAddress = c.address(events);
+    }
+
+    /** Current size of the event array (grows when a wait fills it). */
+    public int capacity() { return capacity; }
+
+    @Override
+    public long token(int index) {
+        return events.getLong(index * SIZEOF_EPOLL_EVENT + OFFSETOF_EPOLL_EVENT_DATA);
+    }
+
+    @Override
+    public int events(int index) {
+        return fromEpoll(events.getInt(index * SIZEOF_EPOLL_EVENT + OFFSETOF_EPOLL_EVENT_EVENTS));
+    }
+
+    @Override
+    public void wakeup() {
+        // EAGAIN only when the counter is at its maximum: the loop is then certain to wake anyway.
+        c.write(wakeFd, oneAddress, 8);
+    }
+
+    /** Forces the timerfd fallback (tests of the path that older kernels take). */
+    public void disablePwait2() { pwait2 = false; }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        if (timerFd >= 0) c.close(timerFd);
+        c.close(wakeFd);
+        c.close(epfd);
+    }
+}

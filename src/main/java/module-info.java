@@ -1,0 +1,15 @@
+/**
+ * Reactor: epoll (Linux) and kqueue (macOS/BSD) on raw file descriptors, through Panama FFM
+ * (JDK 22+) or jnr-ffi (JDK 17+). Public API: {@code dev.reactor}; fd utilities: {@code dev.reactor.io}.
+ */
+module dev.reactor {
+    requires org.jnrproject.ffi;
+    requires org.jnrproject.jffi;
+    requires org.jctools.core;
+    requires jdk.unsupported;
+
+    exports dev.reactor;
+    exports dev.reactor.io;
+    // jnr-ffi generates the implementation of JnrLibC.Raw.
+    exports dev.reactor.ffi.jnr to org.jnrproject.ffi;
+}
