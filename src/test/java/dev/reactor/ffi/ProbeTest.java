@@ -1,0 +1,84 @@
+package dev.reactor.ffi;
+
+import dev.reactor.sys.linux.Epoll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Every constant and layout the Java code uses, compared with what the C compiler says
+ * (native/probe.c, built and run by the Makefile into native/build/probe.txt).
+ */
+class ProbeTest {
+    /** The binding classes: each public static final int field must have a probe line of the same name. */
+    private static final List<Class<?>> BINDINGS = List.of(Epoll.class, Linux.class, Errno.class);
+
+    private static Map<String, Long> probe;
+
+    @BeforeAll
+    static void readProbe() throws IOException {
+        assumeTrue(Platform.LINUX, "the probe covers Linux");
+        Path file = Path.of(System.getProperty("dev.reactor.probe", "native/build/probe.txt"));
+        assertTrue(Files.exists(file), "probe output missing: " + file + " (run `make native`)");
+        probe = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(file)) {
+            String[] kv = line.trim().split("\\s+");
+            if (kv.length == 2) probe.put(kv[0], Long.parseLong(kv[1]));
+        }
+        assertTrue(probe.size() > 50, "probe printed only " + probe.size() + " lines");
+    }
+
+    private static Map<String, Long> javaConstants() throws IllegalAccessException {
+        Map<String, Long> values = new LinkedHashMap<>();
+        for (Class<?> c : BINDINGS) {
+            for (Field f : c.getDeclaredFields()) {
+                int m = f.getModifiers();
+                if (Modifier.isPublic(m) && Modifier.isStatic(m) && Modifier.isFinal(m) && f.getType() == int.class) {
+                    values.put(f.getName(), (long) f.getInt(null));
+                }
+            }
+        }
+        return values;
+    }
+
+    @Test
+    void shouldMatchCForEveryJavaConstantAndLayout() throws IllegalAccessException {
+        List<String> wrong = new ArrayList<>();
+        for (Map.Entry<String, Long> e : javaConstants().entrySet()) {
+            Long c = probe.get(e.getKey());
+            if (c == null) wrong.add(e.getKey() + ": not checked by the probe");
+            else if (c.longValue() != e.getValue()) wrong.add(e.getKey() + ": java " + e.getValue() + ", C " + c);
+        }
+        assertEquals(List.of(), wrong);
+    }
+
+    @Test
+    void shouldUseEveryProbedValue() throws IllegalAccessException {
+        Map<String, Long> java = javaConstants();
+        List<String> unused = new ArrayList<>();
+        for (String name : probe.keySet()) {
+            if (!java.containsKey(name)) unused.add(name);
+        }
+        assertEquals(List.of(), unused, "probe lines with no Java constant");
+    }
+
+    @Test
+    void shouldKnowEpollEventIsPackedOnX86() {
+        assumeTrue(Platform.X86_64);
+        assertEquals(12, probe.get("SIZEOF_EPOLL_EVENT"));
+        assertEquals(4, probe.get("OFFSETOF_EPOLL_EVENT_DATA"));
+    }
+}
