@@ -50,6 +50,30 @@ public final class Fds {
         return fds;
     }
 
+    /** A connected pair of non-blocking AF_UNIX stream sockets: {@code [one, other]}; bytes written to one are read from the other. */
+    public static int[] socketpair() throws ReactorException {
+        Scratch s = Scratch.get();
+        if (Platform.LINUX) {
+            int type = Linux.SOCK_STREAM | Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC;
+            Native.check(C.socketpair(Linux.AF_UNIX, type, 0, s.smallAddress), "socketpair");
+            return new int[] {s.small.getInt(0), s.small.getInt(4)};
+        }
+        // macOS has no SOCK_NONBLOCK/SOCK_CLOEXEC: set both with fcntl afterwards (AF_UNIX and SOCK_STREAM are 1 there too).
+        Native.check(C.socketpair(Linux.AF_UNIX, Linux.SOCK_STREAM, 0, s.smallAddress), "socketpair");
+        int[] fds = {s.small.getInt(0), s.small.getInt(4)};
+        try {
+            for (int fd : fds) {
+                setNonBlocking(fd);
+                setCloseOnExec(fd);
+            }
+        } catch (ReactorException e) {
+            C.close(fds[0]);
+            C.close(fds[1]);
+            throw e;
+        }
+        return fds;
+    }
+
     /** A non-blocking eventfd with counter 0. Linux only. */
     public static int eventfd() throws ReactorException {
         return eventfd(0, false);
