@@ -88,8 +88,7 @@ public final class Reactor implements AutoCloseable {
         checkInterest("register", fd, interest);
         Context existing = table.get(fd);
         if (existing != null) {
-            throw new ReactorException("register(fd=" + fd + ")", Errno.EEXIST,
-                    "fd " + fd + " is already registered, to " + existing);
+            throw new ReactorException("register(fd=" + fd + ")", Errno.EEXIST, "already registered to " + existing);
         }
         int generation = table.newGeneration();
         poller.add(fd, token(fd, generation), interest);
@@ -101,7 +100,7 @@ public final class Reactor implements AutoCloseable {
         checkLoop("interest");
         if (interest != 0) checkInterest("interest", fd, interest);
         if (table.get(fd) == null) {
-            throw new ReactorException("interest(fd=" + fd + ")", Errno.ENOENT, "fd " + fd + " is not registered");
+            throw new ReactorException("interest(fd=" + fd + ")", Errno.ENOENT, "not registered");
         }
         poller.modify(fd, token(fd, table.generation(fd)), table.interest(fd), interest);
         table.setInterest(fd, interest);
@@ -144,7 +143,7 @@ public final class Reactor implements AutoCloseable {
     private static void checkInterest(String call, int fd, int interest) throws ReactorException {
         if ((interest & ~Interest.ALL) != 0 || (interest & (Interest.READ | Interest.WRITE)) == 0) {
             throw new ReactorException(call + "(fd=" + fd + ", interest=0x" + Integer.toHexString(interest) + ")",
-                    Errno.EINVAL, "interest must have READ and/or WRITE, plus optional EDGE|ONESHOT, not "
+                    Errno.EINVAL, "interest needs READ and/or WRITE, plus optional EDGE|ONESHOT; got "
                     + Interest.toString(interest));
         }
     }
@@ -232,7 +231,7 @@ public final class Reactor implements AutoCloseable {
 
     /** Run until {@link #stop()} or {@link #close()}. The calling thread becomes the loop thread. */
     public void run() throws IOException {
-        enter();
+        enter("run");
         try {
             while (!stopRequested && !closeRequested) {
                 iterate(Poller.FOREVER, false);
@@ -246,7 +245,7 @@ public final class Reactor implements AutoCloseable {
     /** One iteration: wait at most timeout, dispatch, return the number of callbacks run. */
     public int runOnce(Duration timeout) throws IOException {
         long timeoutNanos = timeout.toNanos();
-        enter();
+        enter("runOnce");
         try {
             long deadline = timeoutNanos <= 0 ? Poller.NOW : System.nanoTime() + timeoutNanos;
             return iterate(deadline, true);
@@ -255,10 +254,10 @@ public final class Reactor implements AutoCloseable {
         }
     }
 
-    private void enter() {
+    private void enter(String call) {
         synchronized (lifecycle) {
-            if (closed || closeRequested) throw new IllegalStateException("reactor is closed");
-            if (running) throw new IllegalStateException("reactor is already running on " + owner.getName());
+            checkOpen(call);
+            if (running) throw new IllegalStateException(call + ": reactor is already running on " + owner.getName());
             owner = Thread.currentThread();
             running = true;
             loopExited = new CountDownLatch(1);
@@ -437,6 +436,11 @@ public final class Reactor implements AutoCloseable {
     /** Counters of what the loop did. */
     public ReactorStats stats() {
         return stats;
+    }
+
+    /** The poller, for tests of its internals (event-array size, the timerfd fallback). */
+    Poller poller() {
+        return poller;
     }
 
     /** The FFI binding this reactor uses (for utilities that want the same backend). */

@@ -20,9 +20,12 @@ public class ReactorException extends IOException {
         this.errno = errno;
     }
 
-    /** A failure that is not a system call's (e.g. a connect timeout): errno is the nearest match. */
+    /**
+     * A failure that is not a system call's (e.g. a connect timeout): errno is the nearest match,
+     * and the message still names it, e.g. {@code register(fd=7): EEXIST (File exists): already registered to ...}.
+     */
     public ReactorException(String call, int errno, String message) {
-        super(call + ": " + message);
+        super(call + ": " + Errno.describe(errno) + ": " + message);
         this.call = call;
         this.errno = errno;
     }
