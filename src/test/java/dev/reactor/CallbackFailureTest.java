@@ -1,0 +1,216 @@
+package dev.reactor;
+
+import dev.reactor.io.Fds;
+import dev.reactor.testing.Io;
+import dev.reactor.testing.Loop;
+import dev.reactor.testing.Recorder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A callback that throws an Exception harms only its own Context (lesson 10); an Error is not
+ * swallowed, and the reactor stays usable after it.
+ */
+class CallbackFailureTest {
+    private final List<LogRecord> logged = new ArrayList<>();
+    private final Handler capture = new Handler() {
+        @Override public void publish(LogRecord record) { logged.add(record); }
+        @Override public void flush() { }
+        @Override public void close() { }
+    };
+    private Logger jul;
+    private int failing;
+    private int healthy;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        // System.Logger goes to java.util.logging by default: listen there.
+        jul = Logger.getLogger("dev.reactor");
+        jul.addHandler(capture);
+        jul.setUseParentHandlers(false);   // keep the expected warnings out of the build log
+        failing = Fds.eventfd(1, false);   // both readable, so both are in the first batch
+        healthy = Fds.eventfd(1, false);
+    }
+
+    @AfterEach
+    void tearDown() {
+        jul.removeHandler(capture);
+        jul.setUseParentHandlers(true);
+        Io.closeAll(failing, healthy);
+    }
+
+    /** A Context whose onEvent throws what it is given, and whose onError records (and may itself throw). */
+    private static class Failing extends Recorder {
+        final List<Exception> errors = new ArrayList<>();
+        final RuntimeException fromOnError;
+
+        Failing(int fd, Exception toThrow, RuntimeException fromOnError) {
+            super(fd, Interest.READ, (r, ev) -> { throw toThrow; });
+            this.fromOnError = fromOnError;
+        }
+
+        @Override public void onError(Reactor reactor, Exception error) {
+            errors.add(error);
+            if (fromOnError != null) throw fromOnError;
+        }
+    }
+
+    @Test
+    void shouldHandTheExceptionToThatContextsOnErrorAndKeepItRegistered() throws Exception {
+        IOException boom = new IOException("boom");
+        Failing bad = new Failing(failing, boom, null);
+        Recorder good = new Recorder(healthy, Interest.READ);
+        try (Reactor reactor = Reactor.open()) {
+            reactor.register(bad);
+            reactor.register(good);
+            assertEquals(2, reactor.runOnce(Duration.ZERO), "both ran, in the same iteration");
+            assertEquals(List.of(boom), bad.errors);
+            assertSame(bad, reactor.context(failing), "a custom onError decides; this one keeps the fd");
+            assertEquals(2, reactor.runOnce(Duration.ZERO));
+            assertEquals(2, bad.errors.size());
+            assertEquals(2, good.count());
+        }
+    }
+
+    @Test
+    void shouldDeregisterButNotCloseByDefaultAndLogIt() throws Exception {
+        IllegalStateException boom = new IllegalStateException("boom");
+        Recorder bad = new Recorder(failing, Interest.READ, (r, ev) -> { throw boom; });
+        Recorder good = new Recorder(healthy, Interest.READ);
+        try (Reactor reactor = Reactor.open()) {
+            reactor.register(bad);
+            reactor.register(good);
+            assertEquals(2, reactor.runOnce(Duration.ZERO));
+            assertNull(reactor.context(failing), "the default onError deregisters");
+            assertTrue(Fds.isOpen(failing), "... but does not close: the reactor does not own the fd");
+            assertEquals(1, Fds.eventfdRead(failing));
+
+            assertEquals(1, logged.size());
+            assertEquals(Level.WARNING, logged.get(0).getLevel());
+            assertTrue(logged.get(0).getMessage().contains("fd " + failing), logged.get(0).getMessage());
+            assertSame(boom, logged.get(0).getThrown());
+
+            for (int i = 0; i < 3; i++) assertEquals(1, reactor.runOnce(Duration.ZERO));
+            assertEquals(1, bad.count());
+            assertEquals(4, good.count(), "the healthy Context kept working in later iterations");
+        }
+    }
+
+    @Test
+    void shouldOnlyDeregisterItsOwnFdWhenOnErrorThrowsToo() throws Exception {
+        Failing bad = new Failing(failing, new IOException("first"), new IllegalStateException("second"));
+        Recorder good = new Recorder(healthy, Interest.READ);
+        try (Reactor reactor = Reactor.open()) {
+            reactor.register(bad);
+            reactor.register(good);
+            assertEquals(2, reactor.runOnce(Duration.ZERO));
+            assertNull(reactor.context(failing));
+            assertSame(good, reactor.context(healthy));
+            assertTrue(Fds.isOpen(failing));
+            assertEquals(1, logged.size());
+            assertEquals("second", logged.get(0).getThrown().getMessage());
+            assertEquals("first", logged.get(0).getThrown().getSuppressed()[0].getMessage());
+            assertEquals(1, reactor.runOnce(Duration.ZERO));
+            assertEquals(2, good.count());
+        }
+    }
+
+    @Test
+    void shouldNotDeregisterAReplacementRegisteredByTheFailingOnError() throws Exception {
+        // onError swaps in a new Context for the same fd, then throws: the new one must survive.
+        Recorder replacement = new Recorder(failing, Interest.READ);
+        Recorder bad = new Recorder(failing, Interest.READ, (r, ev) -> { throw new IOException("boom"); }) {
+            @Override public void onError(Reactor reactor, Exception error) {
+                reactor.deregister(failing);
+                try {
+                    reactor.register(replacement);
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+                throw new IllegalStateException("and then failed");
+            }
+        };
+        try (Reactor reactor = Reactor.open()) {
+            reactor.register(bad);
+            reactor.runOnce(Duration.ZERO);
+            assertSame(replacement, reactor.context(failing));
+            reactor.runOnce(Duration.ZERO);
+            assertEquals(1, replacement.count());
+        }
+    }
+
+    @Test
+    void shouldPropagateAnErrorFromOnEventAndStayUsable() throws Exception {
+        AssertionError fatal = new AssertionError("not swallowed");
+        Recorder bad = new Recorder(failing, Interest.READ | Interest.ONESHOT, (r, ev) -> { throw fatal; });
+        Recorder good = new Recorder(healthy, Interest.READ);
+        try (Reactor reactor = Reactor.open()) {
+            reactor.register(bad);
+            reactor.register(good);
+            AssertionError thrown = assertThrows(AssertionError.class, () -> Loop.until(reactor, () -> bad.count() > 0));
+            assertSame(fatal, thrown);
+            assertSame(bad, reactor.context(failing), "an Error does not go through onError");
+            assertTrue(logged.isEmpty());
+
+            int before = good.count();
+            assertEquals(1, reactor.runOnce(Duration.ZERO), "usable after the Error (bad is ONESHOT, disarmed)");
+            assertEquals(before + 1, good.count());
+        }
+    }
+
+    @Test
+    void shouldPropagateAStackOverflowOutOfRunAndAllowRunAgain() throws Exception {
+        Recorder bad = new Recorder(failing, Interest.READ | Interest.ONESHOT, (r, ev) -> recurse(0));
+        try (Reactor reactor = Reactor.open()) {
+            reactor.register(bad);
+            assertThrows(StackOverflowError.class, reactor::run);
+            assertEquals(1, bad.count());
+
+            // run() again: it is not stuck in "already running".
+            Recorder good = new Recorder(healthy, Interest.READ, (r, ev) -> r.stop());
+            reactor.register(good);
+            reactor.run();
+            assertEquals(1, good.count());
+        }
+    }
+
+    private static int recurse(int depth) {
+        return recurse(depth + 1) + 1;
+    }
+
+    @Test
+    void shouldSendExceptionsFromOnTimeoutAndOnNotifyToOnError() throws Exception {
+        List<Exception> errors = new ArrayList<>();
+        Context ctx = new Context() {
+            @Override public int fd() { return healthy; }
+            @Override public int interest() { return Interest.READ | Interest.ONESHOT; }
+            @Override public void onEvent(Reactor r, int events) { }
+            @Override public void onTimeout(Reactor r, long timerId) throws Exception { throw new IOException("timeout"); }
+            @Override public void onNotify(Reactor r, Object message) throws Exception { throw new IOException("notify"); }
+            @Override public void onError(Reactor r, Exception error) { errors.add(error); }
+        };
+        try (Reactor reactor = Reactor.open()) {
+            reactor.register(ctx);
+            reactor.timeout(Duration.ZERO, healthy);
+            reactor.send(healthy, "message");
+            Loop.until(reactor, () -> errors.size() == 2);
+            assertEquals(List.of("notify", "timeout"), errors.stream().map(Exception::getMessage).sorted().toList());
+        }
+    }
+}
