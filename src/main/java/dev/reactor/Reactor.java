@@ -11,7 +11,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * One event loop over one epoll (Linux) or kqueue (macOS/BSD) instance, dispatching each ready
@@ -46,8 +45,13 @@ public final class Reactor implements AutoCloseable {
     private volatile boolean stopRequested;
     private volatile boolean closeRequested;
     private volatile boolean closed;
+    /**
+     * Guards the lifecycle (running, closed) and every use of the poller's fds outside poll():
+     * close() from another thread may release the poller whenever the loop is not running, so a
+     * registration made meanwhile on the loop thread must finish first, or see the reactor closed.
+     * It must never reach an epoll fd already closed (its number may be someone else's by then).
+     */
     private final Object lifecycle = new Object();
-    private CountDownLatch loopExited;
     /** 1 while the loop is (about to be) blocked in the kernel: a sender must then wake it. */
     @SuppressWarnings("unused") private volatile int blocked;
     private long lastWorkNanos;
@@ -55,9 +59,10 @@ public final class Reactor implements AutoCloseable {
     private Reactor(ReactorConfig config) throws IOException {
         this.config = config;
         this.libc = Native.load(config.backend());
-        this.poller = Pollers.open(libc, config.maxEvents());
         this.table = new FdTable(config.initialFds());
         this.mailbox = new Mailbox(config.queueCapacity());
+        // Last: nothing after it can fail and leave its fds open.
+        this.poller = Pollers.open(libc, config.maxEvents());
         this.spinForNanos = config.idleStrategy().spinForNanos();
         this.backend = poller.name() + "/" + libc.name();
         this.owner = Thread.currentThread();
@@ -86,43 +91,54 @@ public final class Reactor implements AutoCloseable {
         int interest = ctx.interest();
         if (fd < 0) throw new ReactorException("register(fd=" + fd + ")", Errno.EBADF);
         checkInterest("register", fd, interest);
-        Context existing = table.get(fd);
-        if (existing != null) {
-            throw new ReactorException("register(fd=" + fd + ")", Errno.EEXIST, "already registered to " + existing);
+        synchronized (lifecycle) {
+            checkLoop("register");
+            Context existing = table.get(fd);
+            if (existing != null) {
+                throw new ReactorException("register(fd=" + fd + ")", Errno.EEXIST, "already registered to " + existing);
+            }
+            int generation = table.newGeneration();
+            poller.add(fd, token(fd, generation), interest);
+            table.put(fd, ctx, generation, interest, owned);
         }
-        int generation = table.newGeneration();
-        poller.add(fd, token(fd, generation), interest);
-        table.put(fd, ctx, generation, interest, owned);
     }
 
     /** Replace the interest set of a registered fd ({@link Interest} bits; 0 mutes it). Also re-arms ONESHOT. */
     public void interest(int fd, int interest) throws IOException {
         checkLoop("interest");
         if (interest != 0) checkInterest("interest", fd, interest);
-        if (table.get(fd) == null) {
-            throw new ReactorException("interest(fd=" + fd + ")", Errno.ENOENT, "not registered");
+        synchronized (lifecycle) {
+            checkLoop("interest");
+            if (table.get(fd) == null) {
+                throw new ReactorException("interest(fd=" + fd + ")", Errno.ENOENT, "not registered");
+            }
+            poller.modify(fd, token(fd, table.generation(fd)), table.interest(fd), interest);
+            table.setInterest(fd, interest);
         }
-        poller.modify(fd, token(fd, table.generation(fd)), table.interest(fd), interest);
-        table.setInterest(fd, interest);
     }
 
     /** Stop watching fd; the fd stays open (it may belong to someone else). Returns its Context, or null. */
     public Context deregister(int fd) {
         checkLoop("deregister");
-        Context ctx = table.get(fd);
-        if (ctx == null) return null;
-        // ENOENT/EBADF: the fd was closed behind our back, and epoll forgot it already.
-        poller.delete(fd, table.interest(fd));
-        table.remove(fd);
-        return ctx;
+        synchronized (lifecycle) {
+            checkLoop("deregister");
+            Context ctx = table.get(fd);
+            if (ctx == null) return null;
+            // ENOENT/EBADF: the fd was closed behind our back, and epoll forgot it already.
+            poller.delete(fd, table.interest(fd));
+            table.remove(fd);
+            return ctx;
+        }
     }
 
     /** Deregister, then close the fd. */
     public void close(int fd) {
         checkLoop("close");
         if (fd < 0) return;
-        deregister(fd);
-        libc.close(fd);
+        synchronized (lifecycle) {
+            deregister(fd);
+            libc.close(fd);
+        }
     }
 
     /** The Context registered on fd, or null. */
@@ -260,18 +276,15 @@ public final class Reactor implements AutoCloseable {
             if (running) throw new IllegalStateException(call + ": reactor is already running on " + owner.getName());
             owner = Thread.currentThread();
             running = true;
-            loopExited = new CountDownLatch(1);
         }
     }
 
+    /** Nothing allocated here or in enter(): both run once per runOnce. */
     private void exit() {
-        CountDownLatch exited;
         synchronized (lifecycle) {
             running = false;
-            exited = loopExited;
+            if (closeRequested) release();
         }
-        if (closeRequested) release();
-        exited.countDown();
     }
 
     private int iterate(long maxDeadline, boolean once) throws IOException {
@@ -459,7 +472,6 @@ public final class Reactor implements AutoCloseable {
      */
     @Override
     public void close() {
-        CountDownLatch exited;
         synchronized (lifecycle) {
             if (closed) return;
             closeRequested = true;
@@ -468,27 +480,33 @@ public final class Reactor implements AutoCloseable {
                 return;
             }
             if (Thread.currentThread() == owner) return;  // inside a callback: the loop releases on exit
-            exited = loopExited;
         }
         wakeup();
-        try {
-            exited.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        synchronized (lifecycle) {
+            while (!closed) {
+                try {
+                    lifecycle.wait();                     // exit() releases, then notifies
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();   // the loop still releases when it exits
+                    return;
+                }
+            }
         }
     }
 
+    /** Under the lock, so no registration or wakeup can use the poller's fds while they close. */
     private void release() {
         synchronized (lifecycle) {
             if (closed) return;
             closed = true;
+            table.forEach(fd -> {
+                boolean owned = table.owned(fd);
+                table.remove(fd);
+                if (owned) libc.close(fd);
+            });
+            poller.close();
+            lifecycle.notifyAll();
         }
-        table.forEach(fd -> {
-            boolean owned = table.owned(fd);
-            table.remove(fd);
-            if (owned) libc.close(fd);
-        });
-        poller.close();
     }
 
     private void checkOpen(String call) {
