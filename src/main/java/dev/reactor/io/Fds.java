@@ -148,6 +148,9 @@ public final class Fds {
      * bounce buffer; direct buffers are read into directly.
      */
     public static int read(int fd, ByteBuffer buf) throws ReactorException {
+        // Checked first: a read-only direct buffer would be written natively, and a heap one
+        // would fail only after the bytes were taken from the fd.
+        if (buf.isReadOnly()) throw new java.nio.ReadOnlyBufferException();
         int len = buf.remaining();
         if (len == 0) return 0;
         long r;
