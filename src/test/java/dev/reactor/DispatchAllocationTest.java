@@ -5,6 +5,7 @@ import dev.reactor.testing.Io;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -81,6 +82,26 @@ class DispatchAllocationTest {
             assertTrue(perEvent < 1.0, reactor.backend() + ": " + perEvent + " bytes allocated per event");
         } finally {
             Fds.close(fd);
+        }
+    }
+
+    @Test
+    void shouldAllocateNothingPerFdsReadAndWriteOfADirectBufferInACallback() throws Exception {
+        int[] pair = Fds.socketpair();
+        try (Reactor reactor = Reactor.open()) {
+            ByteBuffer in = ByteBuffer.allocateDirect(64);
+            ByteBuffer out = ByteBuffer.allocateDirect(64);
+            long[] dispatched = {0};
+            reactor.register(Context.of(pair[0], Interest.READ, (r, ev) -> {
+                dispatched[0]++;
+                Fds.read(pair[0], in.clear());
+                Fds.write(pair[1], out.clear().limit(16));   // echo back to ourselves: readable again
+            }));
+            Fds.write(pair[1], ByteBuffer.allocateDirect(16));
+            double perEvent = bytesPerEvent(reactor, dispatched, 1);
+            assertTrue(perEvent < 1.0, reactor.backend() + ": " + perEvent + " bytes allocated per event");
+        } finally {
+            Io.closeAll(pair);
         }
     }
 }

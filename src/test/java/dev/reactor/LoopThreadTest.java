@@ -168,4 +168,19 @@ class LoopThreadTest {
             Fds.close(fd);
         }
     }
+
+    @Test
+    void shouldRejectARunOnceNestedInACallback() throws Exception {
+        int fd = Fds.eventfd(1, false);
+        try (Reactor reactor = Reactor.open()) {
+            IllegalStateException[] nested = new IllegalStateException[1];
+            reactor.register(Context.of(fd, Interest.READ, (r, ev) ->
+                    nested[0] = assertThrows(IllegalStateException.class, () -> r.runOnce(Duration.ZERO))));
+            assertEquals(1, reactor.runOnce(Duration.ZERO));
+            assertTrue(nested[0].getMessage().startsWith("runOnce: reactor is already running on "), nested[0].getMessage());
+            assertEquals(1, reactor.runOnce(Duration.ZERO), "the outer loop is unharmed");
+        } finally {
+            Fds.close(fd);
+        }
+    }
 }
