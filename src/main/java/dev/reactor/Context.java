@@ -27,7 +27,8 @@ public interface Context {
      * Override to close the fd, reply with an error, or keep going.
      */
     default void onError(Reactor reactor, Exception error) {
-        reactor.deregister(fd());
+        // Only this registration: the callback may have replaced itself on fd before it threw.
+        if (!reactor.isClosed() && reactor.context(fd()) == this) reactor.deregister(fd());
         System.getLogger("dev.reactor").log(System.Logger.Level.WARNING,
                 () -> "fd " + fd() + ": callback failed; deregistered", error);
     }

@@ -426,7 +426,7 @@ public final class Reactor implements AutoCloseable {
         } catch (Exception again) {
             again.addSuppressed(error);
             LOG.log(System.Logger.Level.WARNING, () -> "fd " + fd + ": onError failed; deregistered", again);
-            if (table.get(fd, generation) == ctx) deregister(fd);
+            if (!isClosed() && table.get(fd, generation) == ctx) deregister(fd);
         }
     }
 
