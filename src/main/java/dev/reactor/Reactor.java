@@ -55,6 +55,9 @@ public final class Reactor implements AutoCloseable {
     /** 1 while the loop is (about to be) blocked in the kernel: a sender must then wake it. */
     @SuppressWarnings("unused") private volatile int blocked;
     private long lastWorkNanos;
+    /** The batch the last poll returned: events [batchNext, batchEnd) are not dispatched yet. */
+    private int batchNext;
+    private int batchEnd;
 
     private Reactor(ReactorConfig config) throws IOException {
         this.config = config;
@@ -288,6 +291,22 @@ public final class Reactor implements AutoCloseable {
     }
 
     private int iterate(long maxDeadline, boolean once) throws IOException {
+        // An Error thrown by a callback cut the last batch short: dispatch the rest of it before
+        // polling again, or an edge-triggered (or oneshot) fd in it would never be reported again.
+        boolean polled = batchNext >= batchEnd;
+        boolean polledNow = polled && poll(maxDeadline, once);
+        stats.iterations++;
+        int work = dispatch() + expireTimers() + drainMailbox();
+        if (work > 0) {
+            lastWorkNanos = System.nanoTime();
+        } else if (!once && polledNow) {
+            Thread.onSpinWait();
+        }
+        return work;
+    }
+
+    /** Waits for the next batch of events; returns true when it did not block (a spinning poll). */
+    private boolean poll(long maxDeadline, boolean once) throws IOException {
         long deadline = pollDeadline(maxDeadline, once);
         boolean blocking = deadline != Poller.NOW;
         if (blocking) {
@@ -304,14 +323,9 @@ public final class Reactor implements AutoCloseable {
         } finally {
             if (blocking) BLOCKED.setOpaque(this, 0);
         }
-        stats.iterations++;
-        int work = dispatch(n) + expireTimers() + drainMailbox();
-        if (work > 0) {
-            lastWorkNanos = System.nanoTime();
-        } else if (!once && deadline == Poller.NOW) {
-            Thread.onSpinWait();
-        }
-        return work;
+        batchNext = 0;
+        batchEnd = n;
+        return deadline == Poller.NOW;
     }
 
     /** Block until the next timer (or maxDeadline), unless the idle strategy says to spin. */
@@ -325,27 +339,42 @@ public final class Reactor implements AutoCloseable {
         return Math.min(timers.nextDeadline(), maxDeadline);
     }
 
-    private int dispatch(int n) {
+    private int dispatch() {
         int callbacks = 0;
-        for (int i = 0; i < n; i++) {
-            long token = poller.token(i);
-            int generation = (int) (token >>> 32);
-            if (generation == 0) continue;             // the poller's own wakeup/timer fd
-            int fd = (int) token;
-            Context ctx = table.get(fd, generation);
-            if (ctx == null) {                         // closed, or fd reused, earlier in this batch
-                stats.staleEventsDropped++;
-                continue;
+        int i = batchNext;
+        final int n = batchEnd;
+        try {
+            for (; i < n; i++) {
+                callbacks += dispatch(i);
             }
-            callbacks++;
-            try {
-                ctx.onEvent(this, poller.events(i));
-            } catch (Exception e) {
-                failed(ctx, fd, generation, e);
+        } finally {
+            if (i < n) {        // event i's callback threw an Error: it ran; the next iteration resumes after it
+                callbacks++;
+                i++;
             }
+            batchNext = i;
+            stats.eventsDispatched += callbacks;
         }
-        stats.eventsDispatched += callbacks;
         return callbacks;
+    }
+
+    /** Dispatches event i of the batch; returns 1 if a callback ran, 0 if the event was stale or the poller's own. */
+    private int dispatch(int i) {
+        long token = poller.token(i);
+        int generation = (int) (token >>> 32);
+        if (generation == 0) return 0;             // the poller's own wakeup/timer fd
+        int fd = (int) token;
+        Context ctx = table.get(fd, generation);
+        if (ctx == null) {                         // closed, or fd reused, earlier in this batch
+            stats.staleEventsDropped++;
+            return 0;
+        }
+        try {
+            ctx.onEvent(this, poller.events(i));
+        } catch (Exception e) {
+            failed(ctx, fd, generation, e);
+        }
+        return 1;
     }
 
     private int expireTimers() {
