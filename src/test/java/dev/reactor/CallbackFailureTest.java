@@ -213,4 +213,62 @@ class CallbackFailureTest {
             assertEquals(List.of("notify", "timeout"), errors.stream().map(Exception::getMessage).sorted().toList());
         }
     }
+
+    @Test
+    void shouldNotDeregisterAReplacementWhenTheDefaultOnErrorRuns() throws Exception {
+        // The callback replaces its own registration, then throws: the default onError must
+        // deregister the failing Context, not whatever is on the fd now.
+        Recorder replacement = new Recorder(failing, Interest.READ);
+        Recorder bad = new Recorder(failing, Interest.READ, (r, ev) -> {
+            r.deregister(failing);
+            r.register(replacement);
+            throw new IOException("boom");
+        });
+        try (Reactor reactor = Reactor.open()) {
+            reactor.register(bad);
+            reactor.runOnce(Duration.ZERO);
+            assertSame(replacement, reactor.context(failing));
+            assertEquals(1, logged.size(), "still logged");
+        }
+    }
+
+    @Test
+    void shouldFinishTheBatchAnErrorInterruptedInTheNextIteration() throws Exception {
+        // Edge-triggered: an event left undispatched in the batch would never be reported again.
+        boolean[] thrown = {false};
+        EventHandler throwOnce = (r, ev) -> {
+            if (!thrown[0]) {
+                thrown[0] = true;
+                throw new AssertionError("first in the batch");
+            }
+        };
+        Recorder onA = new Recorder(failing, Interest.READ | Interest.EDGE, throwOnce);
+        Recorder onB = new Recorder(healthy, Interest.READ | Interest.EDGE, throwOnce);
+        try (Reactor reactor = Reactor.open()) {
+            reactor.register(onA);
+            reactor.register(onB);
+            assertThrows(AssertionError.class, () -> reactor.runOnce(Duration.ZERO));
+            assertEquals(1, onA.count() + onB.count());
+
+            assertEquals(1, reactor.runOnce(Duration.ZERO), "the rest of the batch");
+            assertEquals(1, onA.count());
+            assertEquals(1, onB.count());
+            assertEquals(0, reactor.runOnce(Duration.ZERO), "and nothing twice");
+        }
+    }
+
+    @Test
+    void shouldEndTheIterationQuietlyWhenACallbackClosesTheReactorAndThenThrows() throws Exception {
+        Recorder byDefault = new Recorder(failing, Interest.READ, (r, ev) -> {
+            r.close();
+            throw new IOException("after close");
+        });
+        Failing custom = new Failing(healthy, new IOException("after close too"), new IllegalStateException("and onError"));
+        Reactor reactor = Reactor.open();
+        reactor.register(byDefault);
+        reactor.register(custom);
+        assertEquals(2, reactor.runOnce(Duration.ZERO), "no IllegalStateException out of the loop");
+        assertTrue(reactor.isClosed());
+        assertTrue(Fds.isOpen(failing) && Fds.isOpen(healthy));
+    }
 }
