@@ -293,13 +293,13 @@ public final class Reactor implements AutoCloseable {
     private int iterate(long maxDeadline, boolean once) throws IOException {
         // An Error thrown by a callback cut the last batch short: dispatch the rest of it before
         // polling again, or an edge-triggered (or oneshot) fd in it would never be reported again.
-        boolean polled = batchNext >= batchEnd;
-        boolean polledNow = polled && poll(maxDeadline, once);
+        boolean resuming = batchNext < batchEnd;
+        boolean didNotBlock = !resuming && poll(maxDeadline, once);
         stats.iterations++;
         int work = dispatch() + expireTimers() + drainMailbox();
         if (work > 0) {
             lastWorkNanos = System.nanoTime();
-        } else if (!once && polledNow) {
+        } else if (!once && didNotBlock) {
             Thread.onSpinWait();
         }
         return work;
