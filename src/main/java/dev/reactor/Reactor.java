@@ -9,6 +9,7 @@ import dev.reactor.sys.Pollers;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -165,6 +166,42 @@ public final class Reactor implements AutoCloseable {
                     Errno.EINVAL, "interest needs READ and/or WRITE, plus optional EDGE|ONESHOT; got "
                     + Interest.toString(interest));
         }
+    }
+
+    // ---- networking: listen and connect hand sockets to one Context-creating closure --------
+
+    /**
+     * Bind and listen (TCP for an {@link java.net.InetSocketAddress}, IPv4 or IPv6; Unix for a
+     * {@link java.net.UnixDomainSocketAddress}) with {@link ListenOptions#defaults()}. Each accepted
+     * fd goes to onAccept, whose Context is registered. Returns the listening fd; close it with
+     * {@link #close(int)}. The listening and accepted sockets are closed by {@link #close()}.
+     */
+    public int listen(SocketAddress address, ConnectionHandler onAccept) throws IOException {
+        return listen(address, ListenOptions.defaults(), onAccept);
+    }
+
+    public int listen(SocketAddress address, ListenOptions options, ConnectionHandler onAccept) throws IOException {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(onAccept, "onAccept");
+        checkLoop("listen");
+        return Acceptor.listen(this, address, options, onAccept);
+    }
+
+    /**
+     * Non-blocking connect with {@link ConnectOptions#defaults()} (30 s timeout). When it completes,
+     * onConnect creates the Context (registered for you); a failure (refused, unreachable, timed
+     * out) goes to {@link ConnectionHandler#onConnectFailed} with the fd already closed. Neither
+     * runs inside this call. Returns the connecting fd.
+     */
+    public int connect(SocketAddress address, ConnectionHandler onConnect) throws IOException {
+        return connect(address, ConnectOptions.defaults(), onConnect);
+    }
+
+    public int connect(SocketAddress address, ConnectOptions options, ConnectionHandler onConnect) throws IOException {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(onConnect, "onConnect");
+        checkLoop("connect");
+        return Connector.connect(this, address, options, onConnect);
     }
 
     // ---- timers ----------------------------------------------------------------------------

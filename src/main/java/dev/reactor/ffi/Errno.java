@@ -20,6 +20,7 @@ public final class Errno {
     public static final int ENFILE = 23;
     public static final int EMFILE = 24;
     public static final int EPIPE = 32;
+    public static final int ENAMETOOLONG = Platform.LINUX ? 36 : 63;
     public static final int EAGAIN = Platform.LINUX ? 11 : 35;
     public static final int EINPROGRESS = Platform.LINUX ? 115 : 36;
     public static final int EALREADY = Platform.LINUX ? 114 : 37;
@@ -29,6 +30,7 @@ public final class Errno {
     public static final int ENETUNREACH = Platform.LINUX ? 101 : 51;
     public static final int ECONNABORTED = Platform.LINUX ? 103 : 53;
     public static final int ECONNRESET = Platform.LINUX ? 104 : 54;
+    public static final int ENOBUFS = Platform.LINUX ? 105 : 55;
     public static final int ENOTCONN = Platform.LINUX ? 107 : 57;
     public static final int ETIMEDOUT = Platform.LINUX ? 110 : 60;
     public static final int ECONNREFUSED = Platform.LINUX ? 111 : 61;
@@ -56,6 +58,7 @@ public final class Errno {
         if (errno == ENFILE) return "ENFILE";
         if (errno == EMFILE) return "EMFILE";
         if (errno == EPIPE) return "EPIPE";
+        if (errno == ENAMETOOLONG) return "ENAMETOOLONG";
         if (errno == EAGAIN) return "EAGAIN";
         if (errno == EINPROGRESS) return "EINPROGRESS";
         if (errno == EALREADY) return "EALREADY";
@@ -65,6 +68,7 @@ public final class Errno {
         if (errno == ENETUNREACH) return "ENETUNREACH";
         if (errno == ECONNABORTED) return "ECONNABORTED";
         if (errno == ECONNRESET) return "ECONNRESET";
+        if (errno == ENOBUFS) return "ENOBUFS";
         if (errno == ENOTCONN) return "ENOTCONN";
         if (errno == ETIMEDOUT) return "ETIMEDOUT";
         if (errno == ECONNREFUSED) return "ECONNREFUSED";
@@ -87,6 +91,7 @@ public final class Errno {
         if (errno == ENFILE) return "Too many open files in system";
         if (errno == EMFILE) return "Too many open files";
         if (errno == EPIPE) return "Broken pipe";
+        if (errno == ENAMETOOLONG) return "File name too long";
         if (errno == EAGAIN) return "Resource temporarily unavailable";
         if (errno == EINPROGRESS) return "Operation now in progress";
         if (errno == EALREADY) return "Operation already in progress";
@@ -96,6 +101,7 @@ public final class Errno {
         if (errno == ENETUNREACH) return "Network is unreachable";
         if (errno == ECONNABORTED) return "Software caused connection abort";
         if (errno == ECONNRESET) return "Connection reset by peer";
+        if (errno == ENOBUFS) return "No buffer space available";
         if (errno == ENOTCONN) return "Transport endpoint is not connected";
         if (errno == ETIMEDOUT) return "Connection timed out";
         if (errno == ECONNREFUSED) return "Connection refused";

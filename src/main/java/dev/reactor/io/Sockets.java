@@ -1,0 +1,225 @@
+package dev.reactor.io;
+
+import dev.reactor.ReactorException;
+import dev.reactor.ffi.Errno;
+import dev.reactor.ffi.LibC;
+import dev.reactor.ffi.Linux;
+import dev.reactor.ffi.Native;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * Stream sockets on raw fds: make, bind, listen, accept, connect, options, addresses, shutdown.
+ * Addresses are {@link InetSocketAddress} (IPv4 or IPv6, resolved) or
+ * {@link java.net.UnixDomainSocketAddress}. Sockets made here are non-blocking and close-on-exec.
+ * Failures are {@link ReactorException}s naming the call, the fd and errno. Safe from any thread.
+ */
+public final class Sockets {
+    private Sockets() { }
+
+    /** {@link #shutdown} directions, as in shutdown(2). */
+    public static final int SHUT_RD = Linux.SHUT_RD;
+    public static final int SHUT_WR = Linux.SHUT_WR;
+    public static final int SHUT_RDWR = Linux.SHUT_RDWR;
+
+    private static final LibC C = Fds.libc();
+
+    // Where each struct lives in the per-thread scratch: a sockaddr_storage, then its socklen_t,
+    // then an int option and its socklen_t.
+    private static final int ADDR_LEN_AT = Linux.SIZEOF_SOCKADDR_STORAGE;
+    private static final int OPT_AT = ADDR_LEN_AT + 8;
+    private static final int OPT_LEN_AT = OPT_AT + 4;
+
+    // ---- make and connect --------------------------------------------------------------------
+
+    /** A new stream socket for address's family (TCP over IPv4/IPv6, or Unix), non-blocking, close-on-exec. */
+    public static int open(SocketAddress address) throws ReactorException {
+        int family = SockAddr.family(address);
+        int r = C.socket(family, Linux.SOCK_STREAM | Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC, 0);
+        if (r < 0) throw new ReactorException("socket(" + familyName(family) + ", SOCK_STREAM)", -r);
+        return r;
+    }
+
+    public static void bind(int fd, SocketAddress address) throws ReactorException {
+        Scratch s = Scratch.get();
+        int len = SockAddr.encode(s.small, address, "bind", fd);
+        int r = C.bind(fd, s.smallAddress, len);
+        if (r < 0) throw new ReactorException("bind(fd=" + fd + ", " + address + ")", -r);
+    }
+
+    public static void listen(int fd, int backlog) throws ReactorException {
+        Native.check(C.listen(fd, backlog), "listen", fd);
+    }
+
+    /**
+     * Starts connecting a non-blocking socket: true when connected at once (common for Unix
+     * sockets), false when in progress. In progress means: wait until the fd is writable, then
+     * {@link #socketError} says whether it worked.
+     */
+    public static boolean connect(int fd, SocketAddress address) throws ReactorException {
+        Scratch s = Scratch.get();
+        int len = SockAddr.encode(s.small, address, "connect", fd);
+        int r = C.connect(fd, s.smallAddress, len);
+        if (r == 0) return true;
+        // EINTR: the connection goes on asynchronously (connect(2)), exactly like EINPROGRESS.
+        if (r == -Errno.EINPROGRESS || r == -Errno.EINTR) return false;
+        throw new ReactorException("connect(fd=" + fd + ", " + address + ")", -r);
+    }
+
+    /**
+     * Accepts one pending connection as a non-blocking, close-on-exec fd; -1 when none is pending.
+     * Errors (EMFILE, ECONNABORTED...) are thrown: the caller decides which ones to retry.
+     */
+    public static int accept(int fd) throws ReactorException {
+        int r;
+        do {
+            r = C.accept4(fd, 0L, 0L, Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC);
+        } while (r == -Errno.EINTR);
+        if (r == -Errno.ENOSYS) return acceptPortable(fd);
+        if (r >= 0) return r;
+        if (r == -Errno.EAGAIN) return -1;
+        throw new ReactorException("accept4(fd=" + fd + ")", -r);
+    }
+
+    /** accept(2) + fcntl, for systems without accept4 (macOS). */
+    private static int acceptPortable(int fd) throws ReactorException {
+        int r;
+        do {
+            r = C.accept(fd, 0L, 0L);
+        } while (r == -Errno.EINTR);
+        if (r == -Errno.EAGAIN) return -1;
+        if (r < 0) throw new ReactorException("accept(fd=" + fd + ")", -r);
+        try {
+            Fds.setNonBlocking(r);
+            Fds.setCloseOnExec(r);
+        } catch (ReactorException e) {
+            C.close(r);
+            throw e;
+        }
+        return r;
+    }
+
+    /** shutdown(2): {@link #SHUT_RD}, {@link #SHUT_WR} or {@link #SHUT_RDWR}. */
+    public static void shutdown(int fd, int how) throws ReactorException {
+        if (how != SHUT_RD && how != SHUT_WR && how != SHUT_RDWR) {
+            throw new ReactorException("shutdown(fd=" + fd + ", how=" + how + ")", Errno.EINVAL,
+                    "how must be SHUT_RD, SHUT_WR or SHUT_RDWR");
+        }
+        Native.check(C.shutdown(fd, how), "shutdown", fd);
+    }
+
+    // ---- addresses ---------------------------------------------------------------------------
+
+    /** The address the socket is bound to (getsockname): with the real port after binding port 0. */
+    public static SocketAddress localAddress(int fd) throws ReactorException {
+        Scratch s = Scratch.get();
+        s.small.putInt(ADDR_LEN_AT, Linux.SIZEOF_SOCKADDR_STORAGE);
+        Native.check(C.getsockname(fd, s.smallAddress, s.smallAddress + ADDR_LEN_AT), "getsockname", fd);
+        return SockAddr.decode(s.small, s.small.getInt(ADDR_LEN_AT));
+    }
+
+    /** The connected peer's address (getpeername); ENOTCONN when there is none. */
+    public static SocketAddress peerAddress(int fd) throws ReactorException {
+        Scratch s = Scratch.get();
+        s.small.putInt(ADDR_LEN_AT, Linux.SIZEOF_SOCKADDR_STORAGE);
+        Native.check(C.getpeername(fd, s.smallAddress, s.smallAddress + ADDR_LEN_AT), "getpeername", fd);
+        return SockAddr.decode(s.small, s.small.getInt(ADDR_LEN_AT));
+    }
+
+    /** The local port of a TCP socket (e.g. after listening on port 0); -1 for a Unix socket. */
+    public static int localPort(int fd) throws ReactorException {
+        SocketAddress a = localAddress(fd);
+        return a instanceof InetSocketAddress ? ((InetSocketAddress) a).getPort() : -1;
+    }
+
+    // ---- options -----------------------------------------------------------------------------
+
+    /** Reads and clears the socket's pending error (SO_ERROR): 0 when none, else an errno. */
+    public static int socketError(int fd) throws ReactorException {
+        return getInt(fd, Linux.SOL_SOCKET, Linux.SO_ERROR, "SO_ERROR");
+    }
+
+    /** TCP_NODELAY: send small writes at once instead of waiting to coalesce them (Nagle). */
+    public static void setTcpNoDelay(int fd, boolean on) throws ReactorException {
+        setInt(fd, Linux.IPPROTO_TCP, Linux.TCP_NODELAY, on ? 1 : 0, "TCP_NODELAY");
+    }
+
+    public static boolean tcpNoDelay(int fd) throws ReactorException {
+        return getInt(fd, Linux.IPPROTO_TCP, Linux.TCP_NODELAY, "TCP_NODELAY") != 0;
+    }
+
+    /** SO_REUSEADDR: bind a port that still has connections in TIME_WAIT. */
+    public static void setReuseAddress(int fd, boolean on) throws ReactorException {
+        setInt(fd, Linux.SOL_SOCKET, Linux.SO_REUSEADDR, on ? 1 : 0, "SO_REUSEADDR");
+    }
+
+    public static boolean reuseAddress(int fd) throws ReactorException {
+        return getInt(fd, Linux.SOL_SOCKET, Linux.SO_REUSEADDR, "SO_REUSEADDR") != 0;
+    }
+
+    /** SO_REUSEPORT: several sockets (of one user) listen on one port; the kernel spreads connections. */
+    public static void setReusePort(int fd, boolean on) throws ReactorException {
+        setInt(fd, Linux.SOL_SOCKET, Linux.SO_REUSEPORT, on ? 1 : 0, "SO_REUSEPORT");
+    }
+
+    public static boolean reusePort(int fd) throws ReactorException {
+        return getInt(fd, Linux.SOL_SOCKET, Linux.SO_REUSEPORT, "SO_REUSEPORT") != 0;
+    }
+
+    /** SO_RCVBUF. Linux doubles the value asked for (bookkeeping room) and clamps it (socket(7)). */
+    public static void setReceiveBufferSize(int fd, int bytes) throws ReactorException {
+        setInt(fd, Linux.SOL_SOCKET, Linux.SO_RCVBUF, positive(fd, bytes, "SO_RCVBUF"), "SO_RCVBUF");
+    }
+
+    public static int receiveBufferSize(int fd) throws ReactorException {
+        return getInt(fd, Linux.SOL_SOCKET, Linux.SO_RCVBUF, "SO_RCVBUF");
+    }
+
+    /** SO_SNDBUF. Linux doubles the value asked for and clamps it (socket(7)). */
+    public static void setSendBufferSize(int fd, int bytes) throws ReactorException {
+        setInt(fd, Linux.SOL_SOCKET, Linux.SO_SNDBUF, positive(fd, bytes, "SO_SNDBUF"), "SO_SNDBUF");
+    }
+
+    public static int sendBufferSize(int fd) throws ReactorException {
+        return getInt(fd, Linux.SOL_SOCKET, Linux.SO_SNDBUF, "SO_SNDBUF");
+    }
+
+    private static int positive(int fd, int bytes, String name) throws ReactorException {
+        if (bytes <= 0) {
+            throw new ReactorException("setsockopt(fd=" + fd + ", " + name + ")", Errno.EINVAL,
+                    "buffer size must be positive, not " + bytes);
+        }
+        return bytes;
+    }
+
+    private static int getInt(int fd, int level, int name, String option) throws ReactorException {
+        Scratch s = Scratch.get();
+        ByteBuffer b = s.small;
+        b.putInt(OPT_AT, 0);
+        b.putInt(OPT_LEN_AT, 4);
+        int r = C.getsockopt(fd, level, name, s.smallAddress + OPT_AT, s.smallAddress + OPT_LEN_AT);
+        if (r < 0) throw new ReactorException("getsockopt(fd=" + fd + ", " + option + ")", -r);
+        return b.getInt(OPT_AT);
+    }
+
+    private static void setInt(int fd, int level, int name, int value, String option) throws ReactorException {
+        Scratch s = Scratch.get();
+        s.small.putInt(OPT_AT, value);
+        int r = C.setsockopt(fd, level, name, s.smallAddress + OPT_AT, 4);
+        if (r < 0) throw new ReactorException("setsockopt(fd=" + fd + ", " + option + "=" + value + ")", -r);
+    }
+
+    private static String familyName(int family) {
+        if (family == Linux.AF_INET) return "AF_INET";
+        if (family == Linux.AF_INET6) return "AF_INET6";
+        if (family == Linux.AF_UNIX) return "AF_UNIX";
+        return "family " + family;
+    }
+
+    /** True for TCP (IPv4/IPv6) addresses, where TCP options apply. */
+    public static boolean isTcp(SocketAddress address) {
+        return address instanceof InetSocketAddress;
+    }
+}
