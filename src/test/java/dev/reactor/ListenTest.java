@@ -1,0 +1,269 @@
+package dev.reactor;
+
+import dev.reactor.ffi.Errno;
+import dev.reactor.io.Sockets;
+import dev.reactor.testing.Echo;
+import dev.reactor.testing.Loop;
+import dev.reactor.testing.Net;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+class ListenTest {
+    private Reactor reactor;
+    private final List<SocketChannel> clients = new ArrayList<>();
+    private int fdsBefore;
+
+    @BeforeAll
+    static void warmUp() {
+        Net.warmUp();
+    }
+
+    @BeforeEach
+    void open() throws IOException {
+        fdsBefore = Loop.openFds();
+        reactor = Reactor.open();
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        reactor.close();
+        for (SocketChannel c : clients) c.close();
+        assertEquals(fdsBefore, Loop.openFds(), "fds leaked");
+    }
+
+    private SocketChannel client(SocketAddress server) throws IOException {
+        SocketChannel c = server instanceof UnixDomainSocketAddress
+                ? SocketChannel.open(StandardProtocolFamily.UNIX) : SocketChannel.open();
+        clients.add(c);
+        c.connect(server);          // completes in the kernel's accept queue, before any accept
+        c.configureBlocking(false);
+        return c;
+    }
+
+    /** Sends text and drives the loop until the same text comes back. */
+    private void assertEchoes(SocketChannel c, String text) throws IOException {
+        c.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+        ByteBuffer in = ByteBuffer.allocate(text.length());
+        Loop.until(reactor, () -> read(c, in) >= 0 && !in.hasRemaining());
+        assertEquals(text, new String(in.array(), StandardCharsets.UTF_8));
+    }
+
+    /** Drives the loop until the server closes c (the client reads end of stream). */
+    private void assertClosedByServer(SocketChannel c) throws IOException {
+        ByteBuffer in = ByteBuffer.allocate(16);
+        Loop.until(reactor, () -> read(c, in) < 0);
+    }
+
+    private static int read(SocketChannel c, ByteBuffer in) {
+        try {
+            return c.read(in);
+        } catch (IOException e) {
+            return -1;   // reset by the server: closed too
+        }
+    }
+
+    private void assertServesOn(SocketAddress address) throws IOException {
+        List<SocketAddress> peers = new ArrayList<>();
+        int listener = reactor.listen(address, (r, fd, peer) -> {
+            peers.add(peer);
+            return new Echo(fd);
+        });
+        SocketAddress bound = Sockets.localAddress(listener);
+        SocketChannel c = client(bound);
+        assertEchoes(c, "hello over " + address);
+        SocketAddress expected = address instanceof UnixDomainSocketAddress
+                ? UnixDomainSocketAddress.of("") : c.getLocalAddress();   // an unbound Unix client is unnamed
+        assertEquals(List.of(expected), peers);
+        assertEquals(2, reactor.registrations(), "the listener and the accepted connection");
+    }
+
+    @Test
+    void shouldAcceptTcpOverIpv4AndRegisterTheHandlersContext() throws IOException {
+        assertServesOn(Net.loopback4());
+    }
+
+    @Test
+    void shouldAcceptTcpOverIpv6() throws IOException {
+        assumeTrue(Net.ipv6Available(), "no IPv6 loopback here");
+        assertServesOn(Net.loopback6());
+    }
+
+    @Test
+    void shouldAcceptOnAUnixDomainSocket() throws IOException {
+        UnixDomainSocketAddress path = Net.unixAddress();
+        try {
+            assertServesOn(path);
+        } finally {
+            path.getPath().toFile().delete();
+        }
+    }
+
+    @Test
+    void shouldHandThePeerAddressToTheHandler() throws IOException {
+        SocketAddress[] seen = new SocketAddress[1];
+        int listener = reactor.listen(Net.loopback4(), (r, fd, peer) -> {
+            seen[0] = peer;
+            return new Echo(fd);
+        });
+        SocketChannel c = client(Sockets.localAddress(listener));
+        Loop.until(reactor, () -> seen[0] != null);
+        assertEquals(c.getLocalAddress(), seen[0]);
+    }
+
+    @Test
+    void shouldMakeTheListenerNonBlockingWithReuseAddress() throws IOException {
+        int listener = reactor.listen(Net.loopback4(), (r, fd, peer) -> null);
+        assertTrue(dev.reactor.io.Fds.isNonBlocking(listener));
+        assertTrue(Sockets.reuseAddress(listener));
+        assertFalse(Sockets.reusePort(listener), "SO_REUSEPORT only when asked");
+    }
+
+    @Test
+    void shouldCloseTheFdWhenTheHandlerReturnsNull() throws IOException {
+        int[] offered = {0};
+        int listener = reactor.listen(Net.loopback4(), (r, fd, peer) -> {
+            offered[0]++;
+            return null;
+        });
+        SocketChannel c = client(Sockets.localAddress(listener));
+        assertClosedByServer(c);
+        assertEquals(1, offered[0]);
+        assertEquals(1, reactor.registrations(), "only the listener");
+    }
+
+    @Test
+    void shouldCloseOnlyThatFdWhenTheHandlerThrows() throws IOException {
+        int[] calls = {0};
+        int listener = reactor.listen(Net.loopback4(), (r, fd, peer) -> {
+            if (calls[0]++ == 0) throw new IllegalStateException("test: refuse the first connection");
+            return new Echo(fd);
+        });
+        SocketAddress server = Sockets.localAddress(listener);
+        SocketChannel first = client(server);
+        assertClosedByServer(first);
+        SocketChannel second = client(server);
+        assertEchoes(second, "still accepting");
+        assertEquals(2, reactor.registrations());
+    }
+
+    @Test
+    void shouldCloseTheFdWhenTheContextIsForAnotherFd() throws IOException {
+        int listener = reactor.listen(Net.loopback4(), (r, fd, peer) -> new Echo(fd + 1000));
+        SocketChannel c = client(Sockets.localAddress(listener));
+        assertClosedByServer(c);
+        assertEquals(1, reactor.registrations());
+    }
+
+    @Test
+    void shouldAcceptABoundedBatchPerReadiness() throws IOException {
+        List<Integer> accepted = new ArrayList<>();
+        int listener = reactor.listen(Net.loopback4(), ListenOptions.builder().acceptBatch(2).build(),
+                (r, fd, peer) -> {
+                    accepted.add(fd);
+                    return new Echo(fd);
+                });
+        SocketAddress server = Sockets.localAddress(listener);
+        for (int i = 0; i < 5; i++) client(server);   // all five wait in the accept queue now
+        Loop.until(reactor, () -> !accepted.isEmpty());
+        assertEquals(2, accepted.size(), "one readiness, one batch of two");
+        Loop.until(reactor, () -> accepted.size() == 5);
+    }
+
+    @Test
+    void shouldSetTcpNoDelayOnAcceptedSocketsUnlessToldNot() throws IOException {
+        Boolean[] noDelay = new Boolean[2];
+        int on = reactor.listen(Net.loopback4(), (r, fd, peer) -> {
+            noDelay[0] = Sockets.tcpNoDelay(fd);
+            return null;
+        });
+        int off = reactor.listen(Net.loopback4(), ListenOptions.builder().tcpNoDelay(false).build(), (r, fd, peer) -> {
+            noDelay[1] = Sockets.tcpNoDelay(fd);
+            return null;
+        });
+        client(Sockets.localAddress(on));
+        client(Sockets.localAddress(off));
+        Loop.until(reactor, () -> noDelay[0] != null && noDelay[1] != null);
+        assertTrue(noDelay[0]);
+        assertFalse(noDelay[1]);
+    }
+
+    @Test
+    void shouldShareAPortBetweenListenersWithReusePort() throws IOException {
+        ListenOptions reuse = ListenOptions.builder().reusePort(true).backlog(16).build();
+        int a = reactor.listen(Net.loopback4(), reuse, (r, fd, peer) -> new Echo(fd));
+        InetSocketAddress bound = (InetSocketAddress) Sockets.localAddress(a);
+        int b = reactor.listen(bound, reuse, (r, fd, peer) -> new Echo(fd));
+        assertTrue(Sockets.reusePort(b));
+        assertEquals(bound, Sockets.localAddress(b));
+        assertEchoes(client(bound), "either listener");
+    }
+
+    @Test
+    void shouldFailWithEaddrinuseAndLeakNothingWhenThePortIsTaken() throws IOException {
+        int a = reactor.listen(Net.loopback4(), (r, fd, peer) -> null);
+        SocketAddress bound = Sockets.localAddress(a);
+        int fds = Loop.openFds();
+        ReactorException e = assertThrows(ReactorException.class, () -> reactor.listen(bound, (r, fd, peer) -> null));
+        assertEquals(Errno.EADDRINUSE, e.errno());
+        assertTrue(e.call().startsWith("bind(fd="), e.call());
+        assertEquals(fds, Loop.openFds());
+        assertEquals(1, reactor.registrations());
+    }
+
+    @Test
+    void shouldCloseListenerAndAcceptedSocketsWhenTheReactorCloses() throws IOException {
+        int listener = reactor.listen(Net.loopback4(), (r, fd, peer) -> new Echo(fd));
+        SocketChannel c = client(Sockets.localAddress(listener));
+        assertEchoes(c, "x");
+        reactor.close();
+        assertFalse(dev.reactor.io.Fds.isOpen(listener));
+        ByteBuffer in = ByteBuffer.allocate(1);
+        Loop.await(Loop.DEFAULT_DEADLINE, () -> read(c, in) < 0);
+    }
+
+    @Test
+    void shouldStopWatchingAListenerClosedByFd() throws IOException {
+        int listener = reactor.listen(Net.loopback4(), (r, fd, peer) -> new Echo(fd));
+        SocketAddress bound = Sockets.localAddress(listener);
+        reactor.close(listener);
+        assertEquals(0, reactor.registrations());
+        IOException refused = assertThrows(IOException.class, () -> client(bound));
+        assertNotNull(refused.getMessage());
+    }
+
+    @Test
+    void shouldRefuseListenFromAnotherThread() throws Exception {
+        Throwable[] thrown = new Throwable[1];
+        Thread t = new Thread(() -> {
+            try {
+                reactor.listen(Net.loopback4(), (r, fd, peer) -> null);
+            } catch (Throwable e) {
+                thrown[0] = e;
+            }
+        });
+        t.start();
+        t.join();
+        assertInstanceOf(IllegalStateException.class, thrown[0]);
+    }
+}
