@@ -1,0 +1,115 @@
+package dev.reactor.examples;
+
+import dev.reactor.Reactor;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+
+/**
+ * One HTTP/1.1 keep-alive connection: parses pipelined requests, hands each to the handler, and
+ * writes the responses in request order. Bounded: 16 KiB of input, 64 KiB of output and at most
+ * {@link #MAX_IN_FLIGHT} requests awaiting their response; past that it stops reading.
+ */
+final class HttpConnection extends BufferedConnection {
+    static final int MAX_IN_FLIGHT = 32;
+
+    private final HttpServer.Handler handler;
+    private final HttpServer.Stats stats;
+    private final ArrayDeque<HttpResponse> inFlight = new ArrayDeque<>();
+    private Reactor reactor;
+    private boolean consuming;
+    private boolean lastRequestSeen;   // Connection: close, or an error: parse nothing after it
+    private boolean throttled;
+
+    HttpConnection(int fd, HttpServer.Handler handler, HttpServer.Stats stats) {
+        super(fd, 16 * 1024, 64 * 1024);
+        this.handler = handler;
+        this.stats = stats;
+        stats.connectionsOpen++;
+        stats.connectionsTotal++;
+    }
+
+    Reactor reactor() {
+        return reactor;
+    }
+
+    @Override
+    protected void consume(Reactor r, ByteBuffer input) {
+        reactor = r;
+        consuming = true;
+        try {
+            drain();
+            while (!lastRequestSeen && inFlight.size() < MAX_IN_FLIGHT && out.hasRemaining()) {
+                HttpRequest request;
+                try {
+                    request = HttpParser.parse(input);
+                } catch (HttpParser.HttpError e) {
+                    lastRequestSeen = true;
+                    HttpResponse error = new HttpResponse(this, false, false);
+                    inFlight.add(error);
+                    error.send(e.status, "text/plain; charset=utf-8", e.status + " " + HttpResponse.reason(e.status)
+                            + ": " + e.getMessage() + "\n");
+                    break;
+                }
+                if (request == null) break;
+                stats.requests++;
+                if (!request.keepAlive()) lastRequestSeen = true;
+                HttpResponse response = new HttpResponse(this, request.method().equals("HEAD"), request.keepAlive());
+                inFlight.add(response);
+                try {
+                    handler.handle(r, request, response);
+                } catch (Exception e) {
+                    if (!response.isSent()) response.send(500, "text/plain; charset=utf-8", "500: " + e + "\n");
+                }
+                drain();
+            }
+        } finally {
+            consuming = false;
+        }
+    }
+
+    /** A response was sent: queue it (and any ready ones behind it) unless it waits for an earlier one. */
+    void completed(HttpResponse response) {
+        if (consuming || isClosed()) return;   // consume() drains; a closed connection drops it
+        try {
+            pump(reactor);
+        } catch (Exception e) {
+            onError(reactor, e);
+        }
+    }
+
+    /** Moves ready responses, in order, into the output buffer while they fit. */
+    private void drain() {
+        HttpResponse head;
+        while ((head = inFlight.peek()) != null && head.isSent()) {
+            if (!send(head.bytes())) return;   // output full: the rest goes once WRITABLE drains it
+            inFlight.poll();
+            stats.responses++;
+            if (head.closesConnection()) {
+                lastRequestSeen = true;
+                inFlight.clear();
+                closeWhenFlushed();
+                return;
+            }
+        }
+    }
+
+    @Override
+    protected boolean wantsInput() {
+        boolean ok = !lastRequestSeen && inFlight.size() < MAX_IN_FLIGHT && out.remaining() >= 4096;
+        if (!ok && !throttled && !lastRequestSeen) stats.backpressurePauses++;
+        throttled = !ok;
+        return ok;
+    }
+
+    @Override
+    protected boolean hasPendingWork() {
+        return !inFlight.isEmpty();
+    }
+
+    @Override
+    protected void onClosed(Reactor r) {
+        stats.connectionsOpen--;
+        inFlight.clear();
+    }
+}

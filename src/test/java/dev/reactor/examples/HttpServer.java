@@ -1,0 +1,83 @@
+package dev.reactor.examples;
+
+import dev.reactor.Reactor;
+import dev.reactor.io.Sockets;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/**
+ * Example (b): an HTTP/1.1 keep-alive server on the reactor. Pipelined requests are answered in
+ * order; a malformed request gets 400, oversized headers 431, and the connection closes after
+ * either. Routes: {@code /hello}, {@code /echo?text=...} (or POST a body), {@code /bytes?n=N}.
+ * {@code java ... dev.reactor.examples.HttpServer [port]} (default 8081).
+ */
+public final class HttpServer {
+    private HttpServer() { }
+
+    /** Answers one request, now or later on the loop thread, through response.send. */
+    @FunctionalInterface
+    interface Handler {
+        void handle(Reactor reactor, HttpRequest request, HttpResponse response) throws Exception;
+    }
+
+    /** Counters of one server; loop-thread only. */
+    static final class Stats {
+        long connectionsOpen;
+        long connectionsTotal;
+        long requests;
+        long responses;
+        /** Times a connection stopped reading because its output or in-flight queue was full. */
+        long backpressurePauses;
+    }
+
+    static int listen(Reactor reactor, SocketAddress address, Handler handler, Stats stats) throws IOException {
+        return reactor.listen(address, (r, fd, peer) -> new HttpConnection(fd, handler, stats));
+    }
+
+    static final String TEXT = "text/plain; charset=utf-8";
+
+    /** The routes of this example; other examples fall back to them. */
+    static void basicRoutes(Reactor reactor, HttpRequest request, HttpResponse response) {
+        String method = request.method();
+        boolean get = method.equals("GET") || method.equals("HEAD");
+        switch (request.path()) {
+            case "/hello":
+                if (get) response.send(200, TEXT, "hello from " + reactor.backend() + "\n");
+                else response.send(405, TEXT, "405: use GET\n");
+                return;
+            case "/echo":
+                if (method.equals("POST")) response.send(200, TEXT, request.body());
+                else if (get) response.send(200, TEXT, String.valueOf(request.query("text")));
+                else response.send(405, TEXT, "405: use GET or POST\n");
+                return;
+            case "/bytes": {
+                String n = request.query("n");
+                int count = n == null ? 1024 : Integer.parseInt(n);
+                if (count < 0 || count > 16 << 20) {
+                    response.send(400, TEXT, "400: n must be 0..16777216\n");
+                    return;
+                }
+                byte[] body = new byte[count];
+                for (int i = 0; i < count; i++) body[i] = (byte) ('a' + i % 26);
+                response.send(200, "application/octet-stream", body);
+                return;
+            }
+            default:
+                response.send(404, TEXT, "404: no route for " + request.path() + "\n");
+        }
+    }
+
+    public static void main(String[] args) throws IOException {
+        int port = args.length > 0 ? Integer.parseInt(args[0]) : 8081;
+        Stats stats = new Stats();
+        try (Reactor reactor = Reactor.open()) {
+            int fd = listen(reactor, new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+                    HttpServer::basicRoutes, stats);
+            System.out.println("HTTP server on http://127.0.0.1:" + Sockets.localPort(fd) + "/hello (" + reactor.backend() + ")");
+            reactor.run();
+        }
+    }
+}

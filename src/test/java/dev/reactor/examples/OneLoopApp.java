@@ -1,0 +1,251 @@
+package dev.reactor.examples;
+
+import dev.reactor.Context;
+import dev.reactor.Interest;
+import dev.reactor.ListenOptions;
+import dev.reactor.Reactor;
+import dev.reactor.ReactorException;
+import dev.reactor.ReactorStats;
+import dev.reactor.ffi.Errno;
+import dev.reactor.io.Fds;
+import dev.reactor.io.Sockets;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Example (c), what {@code make run} starts: ONE reactor, on one thread, that at the same time
+ * <ul>
+ *   <li>serves HTTP/1.1 ({@link HttpServer}'s connections and routes),</li>
+ *   <li>is a Redis client on a socket it connected itself: {@code GET /count} runs INCR and answers
+ *       with the new value (503 while Redis is unavailable; it reconnects in the background),</li>
+ *   <li>watches a timerfd ticking every second and an eventfd that another thread signals:
+ *       {@code GET /stats} shows both, with the loop's own counters.</li>
+ * </ul>
+ * Arguments: {@code [--port N] [--redis host:port]}; environment: {@code PORT}, {@code REDIS_ADDR}.
+ * Defaults: 127.0.0.1:8080 (a free port when 8080 is taken) and Redis at 127.0.0.1:6379.
+ */
+public final class OneLoopApp implements AutoCloseable {
+    /** What to start; the defaults are {@code make run}'s. */
+    static final class Options {
+        InetSocketAddress http = new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080);
+        /** Take a free port if http's is taken (otherwise fail). */
+        boolean anyPortIfTaken = true;
+        InetSocketAddress redis = new InetSocketAddress(InetAddress.getLoopbackAddress(), 6379);
+        Duration redisRetry = Duration.ofSeconds(1);
+        String counterKey = "reactor:count";
+        Duration tick = Duration.ofSeconds(1);
+        Duration signalEvery = Duration.ofMillis(250);
+    }
+
+    private final Options options;
+    private final Thread loop;
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
+    private final long startNanos = System.nanoTime();
+    private final HttpServer.Stats http = new HttpServer.Stats();
+    private volatile Reactor reactor;
+    private volatile int port;
+    private volatile String portNote = "";
+    private RedisClient redis;
+    private int timerFd = -1;
+    private int eventFd = -1;
+    private long ticks;
+    private long signals;
+    private long signalTotal;
+    private Thread signaller;
+
+    private OneLoopApp(Options options) {
+        this.options = options;
+        this.loop = new Thread(this::runLoop, "one-loop");
+    }
+
+    /** Starts the loop thread; returns once it listens (or throws why it could not). */
+    static OneLoopApp start(Options options) throws IOException {
+        OneLoopApp app = new OneLoopApp(options);
+        app.loop.start();
+        try {
+            app.started.get();
+        } catch (ExecutionException e) {
+            app.close();
+            if (e.getCause() instanceof IOException) throw (IOException) e.getCause();
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            app.close();
+            throw new IOException("interrupted while starting", e);
+        }
+        return app;
+    }
+
+    int port() {
+        return port;
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + port + "/";
+    }
+
+    private void runLoop() {
+        try (Reactor r = Reactor.open()) {
+            reactor = r;
+            setUp(r);
+            started.complete(null);
+            r.run();
+        } catch (IOException | RuntimeException e) {
+            started.completeExceptionally(e);
+        }
+    }
+
+    private void setUp(Reactor r) throws IOException {
+        port = listen(r);
+        timerFd = Fds.timerfd(options.tick, options.tick);
+        r.register(Context.of(timerFd, Interest.READ, (rr, ev) -> ticks += Fds.timerfdRead(timerFd)));
+        eventFd = Fds.eventfd();
+        r.register(Context.of(eventFd, Interest.READ, (rr, ev) -> {
+            long n = Fds.eventfdRead(eventFd);
+            if (n > 0) {
+                signals++;
+                signalTotal += n;
+            }
+        }));
+        redis = new RedisClient(r, options.redis, options.redisRetry);
+        redis.start();
+        // Another thread (think: a worker, or a native library) signals the loop through the eventfd.
+        signaller = new Thread(this::signal, "eventfd-signaller");
+        signaller.setDaemon(true);
+        signaller.start();
+    }
+
+    private int listen(Reactor r) throws IOException {
+        HttpServer.Handler routes = this::route;
+        ListenOptions opts = ListenOptions.defaults();
+        try {
+            return Sockets.localPort(r.listen(options.http, opts, (rr, fd, peer) -> new HttpConnection(fd, routes, http)));
+        } catch (ReactorException e) {
+            if (e.errno() != Errno.EADDRINUSE || !options.anyPortIfTaken || options.http.getPort() == 0) throw e;
+            InetSocketAddress any = new InetSocketAddress(options.http.getAddress(), 0);
+            int fd = r.listen(any, opts, (rr, cfd, peer) -> new HttpConnection(cfd, routes, http));
+            portNote = "port " + options.http.getPort() + " is taken, so this runs on " + Sockets.localPort(fd);
+            return Sockets.localPort(fd);
+        }
+    }
+
+    private void signal() {
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                Thread.sleep(options.signalEvery.toMillis());   // the cadence of this pretend worker
+                Fds.eventfdWrite(eventFd, 1);
+            }
+        } catch (InterruptedException | ReactorException e) {
+            // stopped, or the eventfd is closed: the demo is over
+        }
+    }
+
+    private void route(Reactor r, HttpRequest request, HttpResponse response) {
+        switch (request.path()) {
+            case "/":
+                response.send(200, "text/html; charset=utf-8", index(r));
+                return;
+            case "/count":
+                redis.call((value, error) -> {
+                    if (error != null) {
+                        response.send(503, HttpServer.TEXT, "503: " + error.getMessage() + ". Reconnecting every "
+                                + options.redisRetry.toMillis() + " ms; everything else still works: try /stats\n");
+                    } else {
+                        response.send(200, HttpServer.TEXT, value + "\n");
+                    }
+                }, "INCR", options.counterKey);
+                return;
+            case "/stats":
+                response.send(200, "application/json", stats(r));
+                return;
+            default:
+                HttpServer.basicRoutes(r, request, response);
+        }
+    }
+
+    private String index(Reactor r) {
+        return "<!doctype html><title>Reactor: one loop</title>"
+                + "<h1>One event loop, " + r.backend() + "</h1>"
+                + "<p>This page, a Redis connection, a timerfd and an eventfd are all served by one reactor thread.</p><ul>"
+                + "<li><a href=\"/count\">/count</a> &mdash; INCR " + options.counterKey + " in Redis at "
+                + hostPort(options.redis) + " (" + redis.status() + ")</li>"
+                + "<li><a href=\"/stats\">/stats</a> &mdash; timerfd ticks, eventfd signals, HTTP and loop counters</li>"
+                + "<li><a href=\"/hello\">/hello</a>, <a href=\"/echo?text=hi\">/echo?text=hi</a>, "
+                + "<a href=\"/bytes?n=100\">/bytes?n=100</a></li></ul>";
+    }
+
+    private String stats(Reactor r) {
+        ReactorStats s = r.stats();
+        return String.format(Locale.ROOT, "{\"backend\":\"%s\",\"uptimeSeconds\":%.1f,"
+                        + "\"timerfd\":{\"fd\":%d,\"ticks\":%d},"
+                        + "\"eventfd\":{\"fd\":%d,\"wakeups\":%d,\"total\":%d},"
+                        + "\"http\":{\"port\":%d,\"connectionsOpen\":%d,\"connectionsTotal\":%d,\"requests\":%d,"
+                        + "\"responses\":%d,\"backpressurePauses\":%d},"
+                        + "\"redis\":{\"address\":\"%s\",\"status\":\"%s\",\"commands\":%d,\"connects\":%d},"
+                        + "\"loop\":{\"registrations\":%d,\"iterations\":%d,\"eventsDispatched\":%d,\"timersFired\":%d}}\n",
+                r.backend(), (System.nanoTime() - startNanos) / 1e9,
+                timerFd, ticks, eventFd, signals, signalTotal,
+                port, http.connectionsOpen, http.connectionsTotal, http.requests, http.responses, http.backpressurePauses,
+                hostPort(redis.address()), redis.status().replace("\"", "'"), redis.commands, redis.connects,
+                r.registrations(), s.iterations(), s.eventsDispatched(), s.timersFired());
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        return a.getAddress().getHostAddress() + ":" + a.getPort();
+    }
+
+    /** Stops the loop (from any thread), then closes the timerfd and eventfd, which the app made. */
+    @Override
+    public void close() {
+        if (signaller != null) signaller.interrupt();
+        Reactor r = reactor;
+        if (r != null) r.close();
+        try {
+            loop.join(10_000);
+            if (signaller != null) signaller.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Fds.closeQuietly(timerFd);
+        Fds.closeQuietly(eventFd);
+        timerFd = eventFd = -1;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o = new Options();
+        String port = System.getenv("PORT");
+        String redisAddr = System.getenv("REDIS_ADDR");
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--port") && i + 1 < args.length) port = args[++i];
+            else if (args[i].equals("--redis") && i + 1 < args.length) redisAddr = args[++i];
+            else {
+                System.err.println("usage: OneLoopApp [--port N] [--redis host:port]  (env: PORT, REDIS_ADDR)");
+                System.exit(2);
+            }
+        }
+        if (port != null && !port.isEmpty()) {
+            o.http = new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(port));
+            o.anyPortIfTaken = false;   // asked for this port: fail loudly if it is taken
+        }
+        if (redisAddr != null && !redisAddr.isEmpty()) {
+            int colon = redisAddr.lastIndexOf(':');
+            o.redis = new InetSocketAddress(InetAddress.getByName(redisAddr.substring(0, colon)),
+                    Integer.parseInt(redisAddr.substring(colon + 1)));
+        }
+        OneLoopApp app = start(o);
+        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
+        if (!app.portNote.isEmpty()) System.out.println(app.portNote);
+        System.out.println("Reactor demo (" + app.reactor.backend() + "): open " + app.url());
+        System.out.println("  " + app.url() + "count   INCR in Redis at " + hostPort(o.redis)
+                + " (503 until Redis answers; retried every " + o.redisRetry.toSeconds() + " s)");
+        System.out.println("  " + app.url() + "stats   timerfd ticks, eventfd signals, HTTP and loop counters");
+        System.out.println("Ctrl-C stops it.");
+        app.loop.join();
+    }
+}
