@@ -13,8 +13,8 @@ import java.nio.ByteBuffer;
  * protocols. The protocol consumes bytes from {@code in} and queues replies with {@link #send}.
  * Backpressure: the fd is watched for READ only while the protocol {@link #wantsInput() wants
  * input} and there is room in {@code in}; for WRITE only while output is queued. So a peer that
- * sends without reading stops being read once our output is full, and reading resumes when
- * WRITABLE has drained it. Memory per connection is the two buffers, never more.
+ * sends without reading stops being read once the kernel refuses our output, and reading
+ * resumes when WRITABLE has drained it. Memory per connection is the two buffers, never more.
  */
 abstract class BufferedConnection implements Context {
     protected final int fd;
@@ -22,6 +22,8 @@ abstract class BufferedConnection implements Context {
     protected final ByteBuffer out;   // queued output, in fill mode
     private int registeredInterest = Interest.READ;
     private boolean endOfInput;
+    /** Output is waiting for the kernel (in our buffer, or still in the protocol): don't read more. */
+    private boolean backlogged;
     private boolean closeWhenFlushed;
     private boolean closed;
 
@@ -38,10 +40,13 @@ abstract class BufferedConnection implements Context {
     /** Consume what it can of input (in read mode); queue replies with {@link #send}. */
     protected abstract void consume(Reactor reactor, ByteBuffer input) throws Exception;
 
-    /** False to stop reading (e.g. too many requests in flight). The default: while output has room. */
+    /** False to stop reading for a reason of the protocol's own (e.g. too many requests in flight). */
     protected boolean wantsInput() {
-        return out.hasRemaining();
+        return true;
     }
+
+    /** Output backed up (paused true: reading stops) or drained again (false: reading resumes). */
+    protected void onBackpressure(boolean paused) { }
 
     /** Work still owed to the peer besides queued bytes (e.g. a reply waiting for another server). */
     protected boolean hasPendingWork() {
@@ -80,8 +85,10 @@ abstract class BufferedConnection implements Context {
     /** Runs the protocol over buffered input and moves the output; call it after async work completes. */
     protected final void pump(Reactor reactor) throws Exception {
         if (closed) return;
-        // Consuming may be held back by a full output buffer: flush and go again while that helps.
-        for (int round = 0; round < 4; round++) {
+        // The protocol may hold more output than the buffer takes (a large response): produce,
+        // flush, and go again while the kernel keeps taking it, a few rounds at most per event.
+        boolean mayHaveMore = false;
+        for (int round = 0; ; round++) {
             in.flip();
             int before = in.remaining();
             if (!closeWhenFlushed) consume(reactor, in);
@@ -89,13 +96,23 @@ abstract class BufferedConnection implements Context {
             in.compact();
             int queued = out.position();
             flush();
-            if (!consumed || out.position() == queued || in.position() == 0) break;
+            if (out.position() > 0) break;               // the kernel is full: WRITABLE brings us back
+            if (!consumed && queued == 0) break;        // nothing moved: the protocol is idle
+            if (round == 7) {                           // fair to other fds: resume on the next WRITABLE
+                mayHaveMore = true;
+                break;
+            }
         }
         if ((closeWhenFlushed || endOfInput && !hasPendingWork()) && out.position() == 0) {
             close(reactor);
             return;
         }
-        int interest = (readable() ? Interest.READ : 0) | (out.position() > 0 ? Interest.WRITE : 0);
+        boolean nowBacklogged = out.position() > 0 || mayHaveMore;
+        if (nowBacklogged != backlogged) {
+            backlogged = nowBacklogged;
+            onBackpressure(nowBacklogged);
+        }
+        int interest = (readable() ? Interest.READ : 0) | (backlogged ? Interest.WRITE : 0);
         if (interest != registeredInterest) {
             reactor.interest(fd, interest);   // 0 mutes the fd while it waits for async work
             registeredInterest = interest;
@@ -103,7 +120,7 @@ abstract class BufferedConnection implements Context {
     }
 
     private boolean readable() {
-        return !endOfInput && !closeWhenFlushed && in.hasRemaining() && wantsInput();
+        return !endOfInput && !closeWhenFlushed && !backlogged && in.hasRemaining() && wantsInput();
     }
 
     private void flush() throws Exception {

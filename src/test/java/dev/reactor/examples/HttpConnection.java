@@ -19,7 +19,6 @@ final class HttpConnection extends BufferedConnection {
     private Reactor reactor;
     private boolean consuming;
     private boolean lastRequestSeen;   // Connection: close, or an error: parse nothing after it
-    private boolean throttled;
 
     HttpConnection(int fd, HttpServer.Handler handler, HttpServer.Stats stats) {
         super(fd, 16 * 1024, 64 * 1024);
@@ -49,6 +48,7 @@ final class HttpConnection extends BufferedConnection {
                     inFlight.add(error);
                     error.send(e.status, "text/plain; charset=utf-8", e.status + " " + HttpResponse.reason(e.status)
                             + ": " + e.getMessage() + "\n");
+                    drain();
                     break;
                 }
                 if (request == null) break;
@@ -96,10 +96,12 @@ final class HttpConnection extends BufferedConnection {
 
     @Override
     protected boolean wantsInput() {
-        boolean ok = !lastRequestSeen && inFlight.size() < MAX_IN_FLIGHT && out.remaining() >= 4096;
-        if (!ok && !throttled && !lastRequestSeen) stats.backpressurePauses++;
-        throttled = !ok;
-        return ok;
+        return !lastRequestSeen && inFlight.size() < MAX_IN_FLIGHT;
+    }
+
+    @Override
+    protected void onBackpressure(boolean paused) {
+        if (paused) stats.backpressurePauses++;
     }
 
     @Override
