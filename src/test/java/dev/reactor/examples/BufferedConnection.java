@@ -133,7 +133,8 @@ abstract class BufferedConnection implements Context {
     protected void close(Reactor reactor) {
         if (closed) return;
         closed = true;
-        reactor.close(fd);
+        // Once the reactor is closing it closes its own fds, and refuses calls meanwhile.
+        if (!reactor.isClosed()) reactor.close(fd);
         onClosed(reactor);
     }
 

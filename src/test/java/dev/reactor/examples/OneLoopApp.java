@@ -86,6 +86,10 @@ public final class OneLoopApp implements AutoCloseable {
         return port;
     }
 
+    Options optionsForTest() {
+        return options;
+    }
+
     String url() {
         return "http://127.0.0.1:" + port + "/";
     }
