@@ -1,4 +1,4 @@
-# Reactor: `make run` (the demo), `make test` (everything CI runs), `make bench` (benchmarks).
+# Reactor: `make run` (HTTP + Redis + timerfd + eventfd in one loop), `make test` (everything CI runs), `make bench` (benchmarks).
 SHELL := /bin/bash
 
 # The build wants a JDK >= 22 for the Panama backend; without one it builds the jnr backend only.
@@ -22,7 +22,7 @@ endif
 CP_FILE := target/classpath.txt
 RUN_CP = target/classes:target/test-classes:$$(cat $(CP_FILE))
 
-.PHONY: all native build test run demo clean
+.PHONY: all native build test run demo echo http clean
 
 all: build
 
@@ -44,10 +44,22 @@ test: native
 	$(MVN) verify $(JDK17_ARGS)
 	@scripts/test-summary target/surefire-reports
 
-run: demo
+# One reactor serving HTTP on 127.0.0.1:8080 (or a free port), a Redis client (127.0.0.1:6379; 503
+# until it answers), a timerfd and an eventfd. Override: make run ARGS="--port 9000 --redis host:port",
+# or the PORT and REDIS_ADDR environment variables.
+run: build
+	$(JAVA) -cp $(RUN_CP) dev.reactor.examples.OneLoopApp $(ARGS)
 
+# One loop watching a pipe, an eventfd and a timerfd, printing what it dispatches.
 demo: build
 	$(JAVA) -cp $(RUN_CP) dev.reactor.examples.FdDemo
+
+# The networking examples alone: an echo server (port 7007) and the HTTP server (port 8081).
+echo: build
+	$(JAVA) -cp $(RUN_CP) dev.reactor.examples.EchoServer $(ARGS)
+
+http: build
+	$(JAVA) -cp $(RUN_CP) dev.reactor.examples.HttpServer $(ARGS)
 
 clean:
 	rm -rf target native/build

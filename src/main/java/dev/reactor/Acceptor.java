@@ -115,6 +115,7 @@ final class Acceptor implements Context {
     /** The listener cannot go on: close it rather than leave a dead socket registered. */
     @Override
     public void onError(Reactor reactor, Exception error) {
+        if (reactor.isClosed()) return;       // closing: the reactor closes the listener itself
         LOG.log(System.Logger.Level.ERROR, () -> "listener fd " + fd + " failed; closed", error);
         reactor.close(fd);
     }

@@ -90,8 +90,10 @@ final class Connector implements Context {
     }
 
     private void fail(Reactor reactor, IOException cause) {
-        if (timeoutId >= 0) reactor.cancel(timeoutId);
-        reactor.close(fd);
+        if (!reactor.isClosed()) {            // a closing reactor closes its own fds and drops timers
+            if (timeoutId >= 0) reactor.cancel(timeoutId);
+            reactor.close(fd);
+        }
         try {
             handler.onConnectFailed(reactor, address, cause);
         } catch (RuntimeException e) {
