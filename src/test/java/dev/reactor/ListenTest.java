@@ -1,6 +1,8 @@
 package dev.reactor;
 
 import dev.reactor.ffi.Errno;
+import dev.reactor.ffi.Linux;
+import dev.reactor.ffi.Native;
 import dev.reactor.io.Sockets;
 import dev.reactor.testing.Echo;
 import dev.reactor.testing.Loop;
@@ -137,6 +139,52 @@ class ListenTest {
         assertTrue(dev.reactor.io.Fds.isNonBlocking(listener));
         assertTrue(Sockets.reuseAddress(listener));
         assertFalse(Sockets.reusePort(listener), "SO_REUSEPORT only when asked");
+    }
+
+    @Test
+    void shouldMakeAcceptedSocketsNonBlockingAndCloseOnExec() throws IOException {
+        int[] accepted = {-1};
+        int listener = reactor.listen(Net.loopback4(), (r, fd, peer) -> {
+            accepted[0] = fd;
+            return new Echo(fd);
+        });
+        client(Sockets.localAddress(listener));
+        Loop.until(reactor, () -> accepted[0] >= 0);
+        assertTrue(dev.reactor.io.Fds.isNonBlocking(accepted[0]));
+        int fdFlags = Native.libc().fcntl(accepted[0], Linux.F_GETFD, 0);
+        assertEquals(Linux.FD_CLOEXEC, fdFlags & Linux.FD_CLOEXEC, "accept4(SOCK_CLOEXEC): not inherited by exec");
+        assertEquals(Linux.FD_CLOEXEC, Native.libc().fcntl(listener, Linux.F_GETFD, 0) & Linux.FD_CLOEXEC);
+    }
+
+    /**
+     * The backlog reaches listen(2): with backlog 1 and nobody accepting, the kernel queues two
+     * connections (backlog + 1) and drops the third one's SYN, so that connect times out.
+     */
+    @Test
+    void shouldPassTheBacklogToListen() throws IOException {
+        int listener = reactor.listen(Net.loopback4(), ListenOptions.builder().backlog(1).build(), (r, fd, peer) -> null);
+        SocketAddress server = Sockets.localAddress(listener);
+        reactor.interest(listener, 0);   // accept nothing: the queue stays as the kernel fills it
+        List<IOException> failures = new ArrayList<>();
+        int[] connected = {0};
+        ConnectionHandler client = new ConnectionHandler() {
+            @Override public Context onConnection(Reactor r, int fd, SocketAddress peer) {
+                connected[0]++;
+                return new Echo(fd);
+            }
+
+            @Override public void onConnectFailed(Reactor r, SocketAddress address, IOException cause) {
+                failures.add(cause);
+            }
+        };
+        for (int i = 1; i <= 3; i++) {
+            reactor.connect(server, ConnectOptions.timeout(java.time.Duration.ofMillis(300)), client);
+            int attempt = i;
+            Loop.until(reactor, () -> connected[0] + failures.size() == attempt);
+        }
+        assertEquals(2, connected[0]);
+        assertEquals(1, failures.size());
+        assertEquals(Errno.ETIMEDOUT, ((ReactorException) failures.get(0)).errno());
     }
 
     @Test
