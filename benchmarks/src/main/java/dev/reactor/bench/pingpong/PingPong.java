@@ -1,0 +1,44 @@
+package dev.reactor.bench.pingpong;
+
+import dev.reactor.bench.Args;
+import dev.reactor.bench.Samples;
+import dev.reactor.bench.Watchdog;
+
+/**
+ * Command line twin of native/bench/pingpong.c, for the Java implementations:
+ * {@code --impl reactor|nio|netty [--backend panama|jnr] --transport T --mode block|spin
+ * [--size B] [--warmup N] [--iterations N] [--idle-fds N] [--json] [--timeout-s S]}.
+ * Prints one JSON line of the same shape as the C program's.
+ */
+public final class PingPong {
+    private PingPong() { }
+
+    public static void main(String[] argv) throws Exception {
+        Args args = new Args(argv, "json");
+        Config cfg = Config.parse(args);
+        String backend = args.get("backend", "panama");
+        long timeoutSeconds = args.getLong("timeout-s", 300);
+        Watchdog.start(timeoutSeconds, "pingpong " + String.join(" ", argv));
+        Samples samples;
+        String impl;
+        switch (cfg.impl()) {
+            case "reactor":
+                samples = ReactorPingPong.run(cfg, backend);
+                impl = "reactor-" + backend;
+                break;
+            case "nio":
+                samples = NioPingPong.run(cfg);
+                impl = "nio";
+                break;
+            case "netty":
+                samples = NettyPingPong.run(cfg);
+                impl = "netty";
+                break;
+            default:
+                throw new IllegalArgumentException("unknown impl '" + cfg.impl() + "' (reactor, nio, netty)");
+        }
+        System.out.println(samples.json(impl, cfg.transport(), cfg.mode(), cfg.size(), cfg.idleFds(),
+                "\"jvm\":\"" + Runtime.version().feature() + "\""));
+        System.exit(0);   // no lingering non-daemon thread keeps the JVM
+    }
+}
