@@ -43,12 +43,13 @@ final class NettyPingPong {
         Samples samples = new Samples(cfg.iterations());
         CountDownLatch finished = new CountDownLatch(1);
         Pinger pinger = new Pinger(cfg, samples, finished);
+        CountDownLatch accepted = new CountDownLatch(1);
         try {
             Channel server = new ServerBootstrap()
                     .group(pongLoop, pongLoop)
                     .channel(EpollServerSocketChannel.class)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new Ponger(cfg.size()))
+                    .childHandler(new Ponger(cfg.size(), accepted))
                     .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
             Channel client = new Bootstrap()
                     .group(pingLoop)
@@ -56,7 +57,10 @@ final class NettyPingPong {
                     .option(ChannelOption.TCP_NODELAY, true)
                     .handler(pinger)
                     .connect(server.localAddress()).sync().channel();
-            server.close().sync();   // the ponger's loop then serves the one connection only
+            // Close the listener only once the connection is accepted (closing it earlier resets
+            // a connection still in the accept queue); the ponger's loop then serves that one only.
+            accepted.await();
+            server.close().sync();
             finished.await();
             client.close().sync();
         } finally {
@@ -127,11 +131,18 @@ final class NettyPingPong {
     private static final class Ponger extends ChannelInboundHandlerAdapter {
         private final int size;
         private final ByteBuf out;
+        private final CountDownLatch accepted;
         private int got;
 
-        Ponger(int size) {
+        Ponger(int size, CountDownLatch accepted) {
             this.size = size;
             this.out = message(size);
+            this.accepted = accepted;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            accepted.countDown();
         }
 
         @Override
