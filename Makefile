@@ -22,7 +22,10 @@ endif
 CP_FILE := target/classpath.txt
 RUN_CP = target/classes:target/test-classes:$$(cat $(CP_FILE))
 
-.PHONY: all native build test run demo echo http clean
+BENCH_JAR := benchmarks/target/benchmarks.jar
+BENCH_OUT ?= results/latest
+
+.PHONY: all native build test run demo echo http clean bench bench-full bench-smoke bench-build
 
 all: build
 
@@ -39,9 +42,11 @@ native/build/probe.txt: native/build/probe
 build: native
 	$(MVN) test-compile dependency:build-classpath -Dmdep.outputFile=$(CP_FILE)
 
-# Every suite: Panama and jnr on the newest JDK, then jnr again on JDK 17.
+# Every suite: Panama and jnr on the newest JDK, then jnr again on JDK 17. Then the benchmarks
+# module is compiled (against the library just built), so it cannot rot unnoticed.
 test: native
-	$(MVN) verify $(JDK17_ARGS)
+	$(MVN) install $(JDK17_ARGS)
+	$(MVN) -f benchmarks/pom.xml compile
 	@scripts/test-summary target/surefire-reports
 
 # One reactor serving HTTP on 127.0.0.1:8080 (or a free port), a Redis client (127.0.0.1:6379; 503
@@ -49,6 +54,30 @@ test: native
 # or the PORT and REDIS_ADDR environment variables.
 run: build
 	$(JAVA) -cp $(RUN_CP) dev.reactor.examples.OneLoopApp $(ARGS)
+
+# ---- benchmarks (never part of `make test`) -------------------------------------------------
+# The library is installed to the local Maven repository right before the benchmarks jar is
+# shaded, so the jar always carries this tree's library.
+bench-build: native
+	$(MAKE) -C native/bench
+	$(MVN) install -Dmaven.test.skip=true
+	$(MVN) -f benchmarks/pom.xml package
+
+# The short profile (a few minutes): prints one table, writes $(BENCH_OUT)/ (JSON, CSV, PNG
+# charts, logs) and the README's Benchmarks section.
+bench: bench-build
+	$(JAVA) -cp $(BENCH_JAR) dev.reactor.bench.suite.Suite --profile short --out $(BENCH_OUT) \
+	  --native native/bench/build --command "make bench" --readme README.md
+
+# Long runs: C's default iteration count, five rounds, longer JMH iterations; results only.
+bench-full: bench-build
+	$(JAVA) -cp $(BENCH_JAR) dev.reactor.bench.suite.Suite --profile full --out results/full \
+	  --native native/bench/build --command "make bench-full"
+
+# Seconds: every case once, tiny counts, to check that the harness works (numbers mean little).
+bench-smoke: bench-build
+	$(JAVA) -cp $(BENCH_JAR) dev.reactor.bench.suite.Suite --profile smoke --out results/smoke \
+	  --native native/bench/build --command "make bench-smoke"
 
 # One loop watching a pipe, an eventfd and a timerfd, printing what it dispatches.
 demo: build
@@ -62,4 +91,4 @@ http: build
 	$(JAVA) -cp $(RUN_CP) dev.reactor.examples.HttpServer $(ARGS)
 
 clean:
-	rm -rf target native/build
+	rm -rf target native/build benchmarks/target native/bench/build
