@@ -335,7 +335,8 @@ public final class Reactor implements AutoCloseable {
         stats.iterations++;
         int work = dispatch() + expireTimers() + drainMailbox();
         if (work > 0) {
-            lastWorkNanos = System.nanoTime();
+            // Only spinThenBlock reads it: spare block and spin a clock read per busy iteration.
+            if (spinForNanos != 0 && spinForNanos != Long.MAX_VALUE) lastWorkNanos = System.nanoTime();
         } else if (!once && didNotBlock) {
             Thread.onSpinWait();
         }

@@ -106,13 +106,14 @@ public final class FfmLibC implements LibC {
         return new IllegalStateException(t);
     }
 
+    /** Fds.read/write ask for a buffer's address on every call: remembered, not recomputed. */
+    private final BufferAddresses addresses = new BufferAddresses();
+
     @Override public String name() { return "panama"; }
 
     @Override public long address(ByteBuffer direct) {
         if (!direct.isDirect()) throw new IllegalArgumentException("not a direct buffer");
-        // A direct buffer's segment starts at its position. No duplicate(): this runs on every
-        // Fds.read/write, and the one segment left does not escape, so the JIT removes it.
-        return MemorySegment.ofBuffer(direct).address() - direct.position();
+        return addresses.base(direct);
     }
 
     @Override public int epoll_create1(int flags) {

@@ -21,10 +21,12 @@ public final class PingPong {
         Watchdog.start(timeoutSeconds, "pingpong " + String.join(" ", argv));
         Samples samples;
         String impl;
+        String extra = "\"jvm\":\"" + Runtime.version().feature() + "\"";
         switch (cfg.impl()) {
             case "reactor":
                 samples = ReactorPingPong.run(cfg, backend);
                 impl = "reactor-" + backend;
+                extra += String.format(java.util.Locale.ROOT, ",\"alloc_bytes_per_rtt\":%.1f", ReactorPingPong.allocatedPerRoundTrip);
                 break;
             case "nio":
                 samples = NioPingPong.run(cfg);
@@ -38,7 +40,7 @@ public final class PingPong {
                 throw new IllegalArgumentException("unknown impl '" + cfg.impl() + "' (reactor, nio, netty)");
         }
         System.out.println(samples.json(impl, cfg.transport(), cfg.mode(), cfg.size(), cfg.idleFds(),
-                "\"jvm\":\"" + Runtime.version().feature() + "\""));
+                extra));
         System.exit(0);   // no lingering non-daemon thread keeps the JVM
     }
 }

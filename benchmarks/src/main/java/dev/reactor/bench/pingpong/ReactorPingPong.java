@@ -7,6 +7,7 @@ import dev.reactor.Interest;
 import dev.reactor.Reactor;
 import dev.reactor.ReactorConfig;
 import dev.reactor.bench.Samples;
+import dev.reactor.bench.ThreadAlloc;
 import dev.reactor.io.Fds;
 
 import java.io.EOFException;
@@ -23,6 +24,9 @@ import java.util.concurrent.CyclicBarrier;
 final class ReactorPingPong {
     private ReactorPingPong() { }
 
+    /** Bytes both loop threads allocated per measured round trip, in the last run (0 is the goal). */
+    static double allocatedPerRoundTrip;
+
     static Samples run(Config cfg, String backend) throws Exception {
         Samples samples = new Samples(cfg.iterations());
         try (FdLink link = FdLink.open(cfg.transport())) {
@@ -37,6 +41,7 @@ final class ReactorPingPong {
             tb.join();
             if (ping.failure != null) throw ping.failure;
             if (pong.failure != null) throw pong.failure;
+            allocatedPerRoundTrip = (double) (ping.allocated() + pong.allocated()) / cfg.iterations();
         }
         return samples;
     }
@@ -53,6 +58,7 @@ final class ReactorPingPong {
         private final int total;
         private int done;
         private long sentAt;
+        private long allocAtWarmupEnd, allocAtEnd;
         volatile Exception failure;
 
         Side(Config cfg, String backend, int rfd, int wfd, Samples samples, int idleFds, CyclicBarrier start) {
@@ -96,6 +102,7 @@ final class ReactorPingPong {
                 start.await();
                 if (samples != null) send();
                 reactor.run();
+                allocAtEnd = ThreadAlloc.current();
                 if (failure == null && done != total) failure = new IllegalStateException("loop ended after " + done + " of " + total);
             } catch (Exception e) {
                 failure = e;
@@ -120,7 +127,12 @@ final class ReactorPingPong {
             }
         }
 
+        long allocated() {
+            return allocAtEnd - allocAtWarmupEnd;
+        }
+
         private void message(Reactor reactor) throws IOException {
+            if (done == cfg.warmup()) allocAtWarmupEnd = ThreadAlloc.current();
             if (samples != null) {
                 long now = System.nanoTime();
                 if (done >= cfg.warmup()) samples.record(now - sentAt);
