@@ -105,10 +105,13 @@ public final class Suite {
                 }
             }
             if (only.contains("timer")) {
-                for (String backend : Profile.BACKENDS) {
-                    run("timer", "1 ms timer lateness/block", "reactor-" + backend, processes.javaCommand(TIMER,
-                            List.of("--backend", backend, "--mode", "block", "--iterations",
-                                    String.valueOf(profile.timerIterations()), "--json")));
+                String iterations = String.valueOf(profile.timerIterations());
+                for (String impl : rotate(List.of("c", "reactor-panama", "reactor-jnr"), round)) {
+                    List<String> cmd = impl.equals("c")
+                            ? List.of(nativeDir.resolve("timer").toString(), "--iterations", iterations, "--json")
+                            : processes.javaCommand(TIMER, List.of("--backend", impl.substring("reactor-".length()),
+                                    "--mode", "block", "--iterations", iterations, "--json"));
+                    run("timer", "1 ms timer lateness/block", impl, cmd);
                 }
             }
             if (only.contains("jmh")) {
