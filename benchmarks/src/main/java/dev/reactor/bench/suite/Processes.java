@@ -25,6 +25,11 @@ final class Processes {
         this.jar = jar;
     }
 
+    /** The java launcher every JVM of the run uses (JMH's forks too). */
+    String java() {
+        return java;
+    }
+
     List<String> javaCommand(String mainClass, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(java);

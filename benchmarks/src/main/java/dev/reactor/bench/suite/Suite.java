@@ -122,7 +122,7 @@ public final class Suite {
             }
         }
         if (only.contains("jmh")) {
-            List<Row> jmh = new JmhCases(profile, out, processes.javaCommand("x", List.of()).get(0), jvmFlags())
+            List<Row> jmh = new JmhCases(profile, out, processes.java(), jvmFlags())
                     .run(line -> System.out.println("  " + line));
             rows.addAll(jmh);
             rows.sort(Comparator.comparingInt(r -> groupOrder(r.group)));
