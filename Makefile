@@ -45,7 +45,9 @@ build: native
 # Every suite: Panama and jnr on the newest JDK, then jnr again on JDK 17. Then the benchmarks
 # module is compiled (against the library just built), so it cannot rot unnoticed.
 test: native
-	$(MVN) install $(JDK17_ARGS)
+	$(MVN) install dependency:build-classpath -Dmdep.includeScope=runtime \
+	  -Dmdep.outputFile=target/runtime-classpath.txt $(JDK17_ARGS)
+	scripts/module-path-check "$(JDK22)" "$(JDK17)" "$(BUILD_JDK)"
 	$(MVN) -f benchmarks/pom.xml compile
 	@scripts/test-summary target/surefire-reports
 

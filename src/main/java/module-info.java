@@ -10,6 +10,7 @@ module dev.reactor {
 
     exports dev.reactor;
     exports dev.reactor.io;
-    // jnr-ffi generates the implementation of JnrLibC.Raw.
-    exports dev.reactor.ffi.jnr to org.jnrproject.ffi;
+    // Not API: jnr-ffi defines its generated implementation of JnrLibC.Raw in an unnamed
+    // module of its own class loader, which must be able to see the interface.
+    exports dev.reactor.ffi.jnr;
 }

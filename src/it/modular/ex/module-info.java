@@ -1,0 +1,4 @@
+/** A user's module: checks the jar works on the module path (scripts/module-path-check). */
+module ex {
+    requires dev.reactor;
+}
