@@ -123,9 +123,9 @@ public final class Reactor implements AutoCloseable {
 
     /** Stop watching fd; the fd stays open (it may belong to someone else). Returns its Context, or null. */
     public Context deregister(int fd) {
-        checkLoop("deregister");
+        checkLoopUntilReleased("deregister");
         synchronized (lifecycle) {
-            checkLoop("deregister");
+            checkLoopUntilReleased("deregister");
             Context ctx = table.get(fd);
             if (ctx == null) return null;
             // ENOENT/EBADF: the fd was closed behind our back, and epoll forgot it already.
@@ -137,7 +137,7 @@ public final class Reactor implements AutoCloseable {
 
     /** Deregister, then close the fd. */
     public void close(int fd) {
-        checkLoop("close");
+        checkLoopUntilReleased("close");
         if (fd < 0) return;
         synchronized (lifecycle) {
             deregister(fd);
@@ -147,7 +147,7 @@ public final class Reactor implements AutoCloseable {
 
     /** The Context registered on fd, or null. */
     public Context context(int fd) {
-        checkLoop("context");
+        checkLoopUntilReleased("context");
         return table.get(fd);
     }
 
@@ -207,7 +207,7 @@ public final class Reactor implements AutoCloseable {
     // ---- timers ----------------------------------------------------------------------------
 
     public long timeout(Duration delay, TimeoutHandler handler) {
-        return timeoutNanos(delay.toNanos(), handler);
+        return timeoutNanos(nanos("timeout", delay), handler);
     }
 
     /** The allocation-free form: the handler runs on the loop thread once the delay has passed. */
@@ -219,7 +219,7 @@ public final class Reactor implements AutoCloseable {
 
     /** Timer delivered to the Context registered on fd as onTimeout; dropped if that registration ends first. */
     public long timeout(Duration delay, int fd) {
-        return timeoutNanos(delay.toNanos(), fd);
+        return timeoutNanos(nanos("timeout", delay), fd);
     }
 
     public long timeoutNanos(long delayNanos, int fd) {
@@ -229,17 +229,30 @@ public final class Reactor implements AutoCloseable {
         return timers.schedule(deadline(delayNanos), null, fd, generation);
     }
 
+    /** Timers scheduled and not yet fired or cancelled (including fd timers whose registration ended). */
+    int pendingTimers() {
+        return timers.size();
+    }
+
     /** True if the timer was pending and now will not fire. */
     public boolean cancel(long timerId) {
-        checkLoop("cancel");
+        checkLoopUntilReleased("cancel");
         return timers.cancel(timerId);
+    }
+
+    /** Duration.toNanos() throws past ~292 years: such a delay saturates to "never" instead. */
+    private static long nanos(String call, Duration delay) {
+        if (delay.isNegative()) throw new IllegalArgumentException(call + ": negative delay " + delay);
+        return delay.getSeconds() >= Long.MAX_VALUE / 1_000_000_000L - 1 ? Long.MAX_VALUE : delay.toNanos();
     }
 
     private static long deadline(long delayNanos) {
         if (delayNanos < 0) throw new IllegalArgumentException("timeout: negative delay " + delayNanos + " ns");
         long now = System.nanoTime();
         long d = now + delayNanos;
-        return d - now < 0 ? Long.MAX_VALUE - 1 : d;   // saturate: a delay of centuries is "never"
+        // Saturate instead of wrapping: a delay of centuries means "never", not "already due".
+        // (Long.MAX_VALUE itself is the poller's FOREVER.)
+        return d < now ? Long.MAX_VALUE - 1 : Math.min(d, Long.MAX_VALUE - 1);
     }
 
     // ---- from any thread -------------------------------------------------------------------
@@ -247,6 +260,7 @@ public final class Reactor implements AutoCloseable {
     /** Deliver message to the Context on fd as onNotify, on the loop thread. False if the queue is full. */
     public boolean send(int fd, Object message) {
         Objects.requireNonNull(message, "message");
+        if (fd < 0) throw new IllegalArgumentException("send(fd=" + fd + "): negative fd");
         checkOpen("send");
         return offer(fd, table.generationAcquire(fd), message);
     }
@@ -264,7 +278,11 @@ public final class Reactor implements AutoCloseable {
         return true;
     }
 
-    /** Many sends while the loop is awake cost no syscall; the first one while it blocks costs one write. */
+    /**
+     * Many sends while the loop is awake cost no syscall; the first one while it blocks costs one
+     * write. Callers publish their request (queue entry, stop or close flag) first: the loop sets
+     * 'blocked' before it looks at those, so one side always sees the other.
+     */
     private void wakeIfBlocked() {
         if ((int) BLOCKED.getVolatile(this) == 1 && BLOCKED.compareAndSet(this, 1, 0)) wakeup();
     }
@@ -277,10 +295,18 @@ public final class Reactor implements AutoCloseable {
         }
     }
 
-    /** Make run() return after the current iteration (or after the next, if it is not running yet). */
+    /** True while the loop is blocked, or about to block, in the kernel (for tests). */
+    boolean blockedInKernel() {
+        return (int) BLOCKED.getVolatile(this) == 1;
+    }
+
+    /**
+     * Make run() return after the current iteration. A stop that comes before run() starts (a
+     * race a starting thread often loses) is kept: that run() returns at once.
+     */
     public void stop() {
         stopRequested = true;
-        if (running && Thread.currentThread() != owner) wakeup();
+        wakeIfBlocked();
     }
 
     // ---- the loop --------------------------------------------------------------------------
@@ -300,10 +326,10 @@ public final class Reactor implements AutoCloseable {
 
     /** One iteration: wait at most timeout, dispatch, return the number of callbacks run. */
     public int runOnce(Duration timeout) throws IOException {
-        long timeoutNanos = timeout.toNanos();
+        long timeoutNanos = timeout.isNegative() ? 0 : nanos("runOnce", timeout);
         enter("runOnce");
         try {
-            long deadline = timeoutNanos <= 0 ? Poller.NOW : System.nanoTime() + timeoutNanos;
+            long deadline = timeoutNanos <= 0 ? Poller.NOW : deadline(timeoutNanos);
             return iterate(deadline, true);
         } finally {
             exit();
@@ -420,7 +446,10 @@ public final class Reactor implements AutoCloseable {
         long now = System.nanoTime();
         int fired = 0;
         int slot;
-        while ((slot = timers.pollExpired(now)) >= 0) {
+        // At most the timers pending on entry: one that a callback schedules with delay 0 waits
+        // for the next iteration, so a self-rescheduling timer cannot starve I/O.
+        for (int budget = timers.size(); budget > 0; budget--) {
+            if ((slot = timers.pollExpired(now)) < 0) break;
             long id = timers.id(slot);
             Object handler = timers.handler(slot);
             int fd = timers.fd(slot);
@@ -548,7 +577,7 @@ public final class Reactor implements AutoCloseable {
             }
             if (Thread.currentThread() == owner) return;  // inside a callback: the loop releases on exit
         }
-        wakeup();
+        wakeIfBlocked();
         synchronized (lifecycle) {
             while (!closed) {
                 try {
@@ -582,6 +611,21 @@ public final class Reactor implements AutoCloseable {
 
     private void checkLoop(String call) {
         checkOpen(call);
+        checkThread(call);
+    }
+
+    /**
+     * For cleanup (deregister, close(fd), context, cancel): allowed on the loop thread while a
+     * close() is pending, so a callback still running then (the rest of the batch after a close()
+     * from a callback, or the callback in progress when another thread closes) can tidy up
+     * without exceptions. Once released, these throw like every other call.
+     */
+    private void checkLoopUntilReleased(String call) {
+        if (closed) throw new IllegalStateException(call + ": reactor is closed");
+        checkThread(call);
+    }
+
+    private void checkThread(String call) {
         Thread t = Thread.currentThread();
         if (t != owner) {
             throw new IllegalStateException(call + " must be called on the loop thread ("
