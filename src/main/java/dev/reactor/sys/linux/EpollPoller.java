@@ -47,7 +47,10 @@ public final class EpollPoller implements Poller {
     private final ByteBuffer one;
     private final long oneAddress;
 
+    /** The deadline the timerfd is armed for (FOREVER: disarmed). */
     private long armedDeadline = FOREVER;
+    /** timerfd_settime calls made, for tests that show re-arming happens only when the deadline moves. */
+    int timerFdSettimeCalls;
     private boolean growBeforeNextWait;
     private boolean closed;
 
@@ -143,12 +146,13 @@ public final class EpollPoller implements Poller {
         }
     }
 
-    private int waitOnce(long deadlineNanos) {
+    private int waitOnce(long deadlineNanos) throws ReactorException {
         if (deadlineNanos == NOW) return c.epoll_wait(epfd, eventsAddress, capacity, 0);
         if (deadlineNanos == FOREVER) {
             disarmTimerFd();
             return c.epoll_wait(epfd, eventsAddress, capacity, -1);
         }
+        // Recomputed on every call, so a wait resumed after EINTR lasts only for the time left.
         long left = deadlineNanos - System.nanoTime();
         if (left <= 0) return c.epoll_wait(epfd, eventsAddress, capacity, 0);
         if (pwait2) {
@@ -156,34 +160,38 @@ public final class EpollPoller implements Poller {
             scratch.putLong(SCRATCH_TIMESPEC + Linux.OFFSETOF_TIMESPEC_TV_NSEC, left % 1_000_000_000L);
             return c.epoll_pwait2(epfd, eventsAddress, capacity, scratchAddress + SCRATCH_TIMESPEC);
         }
-        int r = armTimerFd(deadlineNanos, left);
-        if (r < 0) return r;
+        armTimerFd(deadlineNanos, left);
         return c.epoll_wait(epfd, eventsAddress, capacity, -1);
     }
 
-    /** The fallback deadline: a timerfd in the set, armed only when the deadline moved. */
-    private int armTimerFd(long deadlineNanos, long leftNanos) {
-        if (deadlineNanos == armedDeadline) return 0;
+    /**
+     * The fallback deadline: a timerfd in the set, armed only when the deadline moved. It keeps
+     * counting through an EINTR, so the retried wait ends at the same instant.
+     */
+    private void armTimerFd(long deadlineNanos, long leftNanos) throws ReactorException {
+        if (deadlineNanos == armedDeadline) return;
         if (timerFd < 0) {
-            int t = c.timerfd_create(Linux.CLOCK_MONOTONIC, Linux.TFD_NONBLOCK | Linux.TFD_CLOEXEC);
-            if (t < 0) return t;
+            int t = (int) Native.check(c.timerfd_create(Linux.CLOCK_MONOTONIC, Linux.TFD_NONBLOCK | Linux.TFD_CLOEXEC),
+                    "timerfd_create");
             int r = ctl(EPOLL_CTL_ADD, t, EPOLLIN | EPOLLET, TIMER_TOKEN);
             if (r < 0) {
                 c.close(t);
-                return r;
+                Native.check(r, "epoll_ctl", "ADD", t);
             }
             timerFd = t;
         }
-        int r = setTimerFd(leftNanos);
-        if (r == 0) armedDeadline = deadlineNanos;
-        return r;
+        Native.check(setTimerFd(leftNanos), "timerfd_settime", timerFd);
+        armedDeadline = deadlineNanos;
     }
 
+    /**
+     * Waiting forever: a timerfd still armed for a future deadline would wake us for nothing.
+     * One whose deadline has passed has already expired (it is one-shot), so it costs no call.
+     */
     private void disarmTimerFd() {
-        if (timerFd >= 0 && armedDeadline != FOREVER) {
-            setTimerFd(0);
-            armedDeadline = FOREVER;
-        }
+        if (timerFd < 0 || armedDeadline == FOREVER) return;
+        if (armedDeadline - System.nanoTime() > 0) setTimerFd(0);
+        armedDeadline = FOREVER;
     }
 
     private int setTimerFd(long valueNanos) {
@@ -192,6 +200,7 @@ public final class EpollPoller implements Poller {
         scratch.putLong(base + Linux.OFFSETOF_ITIMERSPEC_IT_INTERVAL + Linux.OFFSETOF_TIMESPEC_TV_NSEC, 0);
         scratch.putLong(base + Linux.OFFSETOF_ITIMERSPEC_IT_VALUE + Linux.OFFSETOF_TIMESPEC_TV_SEC, valueNanos / 1_000_000_000L);
         scratch.putLong(base + Linux.OFFSETOF_ITIMERSPEC_IT_VALUE + Linux.OFFSETOF_TIMESPEC_TV_NSEC, valueNanos % 1_000_000_000L);
+        timerFdSettimeCalls++;
         return c.timerfd_settime(timerFd, 0, scratchAddress + base, 0L);
     }
 
