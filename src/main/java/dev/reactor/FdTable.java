@@ -12,6 +12,14 @@ import java.util.Arrays;
  */
 final class FdTable {
     private static final VarHandle GEN = MethodHandles.arrayElementVarHandle(int[].class);
+    private static final VarHandle GENERATIONS;
+    static {
+        try {
+            GENERATIONS = MethodHandles.lookup().findVarHandle(FdTable.class, "generations", int[].class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private Context[] contexts;
     private int[] generations;   // 0 = not registered
@@ -46,7 +54,7 @@ final class FdTable {
 
     /** Any thread: the generation of fd's current registration, 0 when none. */
     int generationAcquire(int fd) {
-        int[] g = generations;
+        int[] g = (int[]) GENERATIONS.getAcquire(this);   // pairs with grow()'s release
         return fd >= 0 && fd < g.length ? (int) GEN.getAcquire(g, fd) : 0;
     }
 
@@ -94,6 +102,7 @@ final class FdTable {
         contexts = Arrays.copyOf(contexts, n);
         interests = Arrays.copyOf(interests, n);
         owned = Arrays.copyOf(owned, n);
-        generations = Arrays.copyOf(generations, n); // published last: readers index it with fd
+        // Published last, with release: another thread that sees the new array sees its contents.
+        GENERATIONS.setRelease(this, Arrays.copyOf(generations, n));
     }
 }
