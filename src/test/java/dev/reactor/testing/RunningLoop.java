@@ -41,6 +41,13 @@ public final class RunningLoop implements AutoCloseable {
         return t;
     }
 
+    /** Starts run() on a new thread and returns at once (for a loop that may return by itself). */
+    public static RunningLoop startWithoutWaiting(Reactor reactor) {
+        RunningLoop t = new RunningLoop(reactor);
+        t.thread.start();
+        return t;
+    }
+
     private void loop() {
         try {
             reactor.run();
