@@ -27,6 +27,24 @@ public sealed interface IdleStrategy permits IdleStrategy.Spinning {
         return new Spinning(nanos);
     }
 
+    /**
+     * Reads a strategy from text, as {@code -Ddev.reactor.idle} gives it: {@code block},
+     * {@code spin}, or {@code spinThenBlock:<amount><unit>} with unit ns, us, ms or s
+     * (e.g. {@code spinThenBlock:100us}). Case-insensitive.
+     */
+    static IdleStrategy parse(String text) {
+        String s = text.trim().toLowerCase(java.util.Locale.ROOT);
+        if (s.equals("block")) return block();
+        if (s.equals("spin")) return spin();
+        String prefix = "spinthenblock:";
+        if (s.startsWith(prefix)) {
+            long nanos = Spinning.parseNanos(s.substring(prefix.length()).trim());
+            if (nanos >= 0) return spinThenBlock(Duration.ofNanos(nanos));
+        }
+        throw new IllegalArgumentException("idle strategy '" + text
+                + "': expected block, spin or spinThenBlock:<n>(ns|us|ms|s), e.g. spinThenBlock:100us");
+    }
+
     /** How long the loop keeps spinning after its last work: 0 blocks at once, Long.MAX_VALUE never blocks. */
     long spinForNanos();
 
@@ -34,6 +52,23 @@ public sealed interface IdleStrategy permits IdleStrategy.Spinning {
     record Spinning(long spinForNanos) implements IdleStrategy {
         static final Spinning BLOCK = new Spinning(0);
         static final Spinning SPIN = new Spinning(Long.MAX_VALUE);
+
+        private static final String[] UNITS = {"ns", "us", "ms", "s"};
+        private static final long[] UNIT_NANOS = {1, 1_000, 1_000_000, 1_000_000_000};
+
+        /** "100us" to nanoseconds; -1 when it is not a non-negative amount with a unit. */
+        static long parseNanos(String amount) {
+            for (int i = 0; i < UNITS.length; i++) {
+                if (!amount.endsWith(UNITS[i])) continue;
+                try {
+                    long n = Long.parseLong(amount.substring(0, amount.length() - UNITS[i].length()).trim());
+                    return n < 0 ? -1 : Math.multiplyExact(n, UNIT_NANOS[i]);
+                } catch (NumberFormatException | ArithmeticException e) {
+                    return -1;
+                }
+            }
+            return -1;
+        }
 
         @Override public String toString() {
             if (spinForNanos == 0) return "block";

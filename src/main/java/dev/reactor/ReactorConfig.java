@@ -6,6 +6,14 @@ import java.util.Objects;
  * How a {@link Reactor} is built. Immutable; {@code ReactorConfig.builder().idleStrategy(IdleStrategy.spin()).build()}.
  */
 public final class ReactorConfig {
+    /**
+     * System property for the default idle strategy of {@link ReactorConfig#defaults()} and
+     * {@link #builder()}: {@code block} (the default), {@code spin} or
+     * {@code spinThenBlock:<n>(ns|us|ms|s)}; see {@link IdleStrategy#parse(String)}.
+     * {@link Builder#idleStrategy} overrides it.
+     */
+    public static final String IDLE_PROPERTY = "dev.reactor.idle";
+
     private final int maxEvents;
     private final int initialFds;
     private final int queueCapacity;
@@ -51,10 +59,20 @@ public final class ReactorConfig {
         private int maxEvents = 256;
         private int initialFds = 1024;
         private int queueCapacity = 1 << 16;
-        private IdleStrategy idleStrategy = IdleStrategy.block();
+        private IdleStrategy idleStrategy = defaultIdleStrategy();
         private String backend = System.getProperty("dev.reactor.ffi", "auto");
 
         private Builder() { }
+
+        private static IdleStrategy defaultIdleStrategy() {
+            String value = System.getProperty(IDLE_PROPERTY);
+            if (value == null || value.isBlank()) return IdleStrategy.block();
+            try {
+                return IdleStrategy.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("-D" + IDLE_PROPERTY + ": " + e.getMessage(), e);
+            }
+        }
 
         public Builder maxEvents(int maxEvents) {
             if (maxEvents < 1) throw new IllegalArgumentException("maxEvents must be >= 1: " + maxEvents);
