@@ -38,6 +38,7 @@ public final class Reactor implements AutoCloseable {
     private final Timers timers = new Timers();
     private final Mailbox mailbox;
     private final ReactorStats stats = new ReactorStats();
+    private final Deliveries deliveries;
     private final long spinForNanos;
     private final String backend;
 
@@ -65,6 +66,7 @@ public final class Reactor implements AutoCloseable {
         this.libc = Native.load(config.backend());
         this.table = new FdTable(config.initialFds());
         this.mailbox = new Mailbox(config.queueCapacity());
+        this.deliveries = new Deliveries(this, table, timers, mailbox, stats);
         // Last: nothing after it can fail and leave its fds open.
         this.poller = Pollers.open(libc, config.maxEvents());
         this.spinForNanos = config.idleStrategy().spinForNanos();
@@ -207,26 +209,26 @@ public final class Reactor implements AutoCloseable {
     // ---- timers ----------------------------------------------------------------------------
 
     public long timeout(Duration delay, TimeoutHandler handler) {
-        return timeoutNanos(nanos("timeout", delay), handler);
+        return timeoutNanos(Timers.nanos("timeout", delay), handler);
     }
 
     /** The allocation-free form: the handler runs on the loop thread once the delay has passed. */
     public long timeoutNanos(long delayNanos, TimeoutHandler handler) {
         Objects.requireNonNull(handler, "handler");
         checkLoop("timeout");
-        return timers.schedule(deadline(delayNanos), handler, -1, 0);
+        return timers.schedule(Timers.deadline(delayNanos), handler, -1, 0);
     }
 
     /** Timer delivered to the Context registered on fd as onTimeout; dropped if that registration ends first. */
     public long timeout(Duration delay, int fd) {
-        return timeoutNanos(nanos("timeout", delay), fd);
+        return timeoutNanos(Timers.nanos("timeout", delay), fd);
     }
 
     public long timeoutNanos(long delayNanos, int fd) {
         checkLoop("timeout");
         int generation = table.generation(fd);
         if (generation == 0) throw new IllegalArgumentException("timeout(fd=" + fd + "): fd is not registered");
-        return timers.schedule(deadline(delayNanos), null, fd, generation);
+        return timers.schedule(Timers.deadline(delayNanos), null, fd, generation);
     }
 
     /** Timers scheduled and not yet fired or cancelled (including fd timers whose registration ended). */
@@ -238,21 +240,6 @@ public final class Reactor implements AutoCloseable {
     public boolean cancel(long timerId) {
         checkLoopUntilReleased("cancel");
         return timers.cancel(timerId);
-    }
-
-    /** Duration.toNanos() throws past ~292 years: such a delay saturates to "never" instead. */
-    private static long nanos(String call, Duration delay) {
-        if (delay.isNegative()) throw new IllegalArgumentException(call + ": negative delay " + delay);
-        return delay.getSeconds() >= Long.MAX_VALUE / 1_000_000_000L - 1 ? Long.MAX_VALUE : delay.toNanos();
-    }
-
-    private static long deadline(long delayNanos) {
-        if (delayNanos < 0) throw new IllegalArgumentException("timeout: negative delay " + delayNanos + " ns");
-        long now = System.nanoTime();
-        long d = now + delayNanos;
-        // Saturate instead of wrapping: a delay of centuries means "never", not "already due".
-        // (Long.MAX_VALUE itself is the poller's FOREVER.)
-        return d < now ? Long.MAX_VALUE - 1 : Math.min(d, Long.MAX_VALUE - 1);
     }
 
     // ---- from any thread -------------------------------------------------------------------
@@ -326,10 +313,10 @@ public final class Reactor implements AutoCloseable {
 
     /** One iteration: wait at most timeout, dispatch, return the number of callbacks run. */
     public int runOnce(Duration timeout) throws IOException {
-        long timeoutNanos = timeout.isNegative() ? 0 : nanos("runOnce", timeout);
+        long timeoutNanos = timeout.isNegative() ? 0 : Timers.nanos("runOnce", timeout);
         enter("runOnce");
         try {
-            long deadline = timeoutNanos <= 0 ? Poller.NOW : deadline(timeoutNanos);
+            long deadline = timeoutNanos <= 0 ? Poller.NOW : Timers.deadline(timeoutNanos);
             return iterate(deadline, true);
         } finally {
             exit();
@@ -359,7 +346,7 @@ public final class Reactor implements AutoCloseable {
         boolean resuming = batchNext < batchEnd;
         boolean didNotBlock = !resuming && poll(maxDeadline, once);
         stats.iterations++;
-        int work = dispatch() + expireTimers() + drainMailbox();
+        int work = dispatch() + deliveries.expireTimers() + deliveries.drainMailbox();
         if (work > 0) {
             // Only spinThenBlock reads it: spare block and spin a clock read per busy iteration.
             if (spinForNanos != 0 && spinForNanos != Long.MAX_VALUE) lastWorkNanos = System.nanoTime();
@@ -441,82 +428,8 @@ public final class Reactor implements AutoCloseable {
         return 1;
     }
 
-    private int expireTimers() {
-        if (timers.size() == 0) return 0;
-        long now = System.nanoTime();
-        int fired = 0;
-        int slot;
-        // At most the timers pending on entry: one that a callback schedules with delay 0 waits
-        // for the next iteration, so a self-rescheduling timer cannot starve I/O.
-        for (int budget = timers.size(); budget > 0; budget--) {
-            if ((slot = timers.pollExpired(now)) < 0) break;
-            long id = timers.id(slot);
-            Object handler = timers.handler(slot);
-            int fd = timers.fd(slot);
-            int generation = timers.fdGeneration(slot);
-            timers.release(slot);
-            if (handler != null) {
-                fired++;
-                try {
-                    ((TimeoutHandler) handler).onTimeout(this, id);
-                } catch (Exception e) {
-                    LOG.log(System.Logger.Level.WARNING, () -> "timer " + id + " failed", e);
-                }
-                continue;
-            }
-            Context ctx = table.get(fd, generation);
-            if (ctx == null) {
-                stats.timersDropped++;
-                continue;
-            }
-            fired++;
-            try {
-                ctx.onTimeout(this, id);
-            } catch (Exception e) {
-                failed(ctx, fd, generation, e);
-            }
-        }
-        stats.timersFired += fired;
-        return fired;
-    }
-
-    private int drainMailbox() {
-        int delivered = 0;
-        // Bounded by the capacity, so producers faster than the loop cannot starve I/O.
-        for (int budget = mailbox.capacity(); budget > 0; budget--) {
-            Mailbox.Message m = mailbox.poll();
-            if (m == null) break;
-            int fd = m.fd;
-            int generation = m.generation;
-            Object payload = m.payload;
-            mailbox.recycle(m);
-            if (fd == Mailbox.TASK) {
-                delivered++;
-                try {
-                    ((Runnable) payload).run();
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "execute: task failed", e);
-                }
-                continue;
-            }
-            Context ctx = table.get(fd, generation);
-            if (ctx == null) {
-                stats.messagesDropped++;
-                continue;
-            }
-            delivered++;
-            try {
-                ctx.onNotify(this, payload);
-            } catch (Exception e) {
-                failed(ctx, fd, generation, e);
-            }
-        }
-        stats.messagesDelivered += delivered;
-        return delivered;
-    }
-
     /** A callback threw: its Context decides (onError); if that throws too, deregister it. */
-    private void failed(Context ctx, int fd, int generation, Exception error) {
+    void failed(Context ctx, int fd, int generation, Exception error) {
         try {
             ctx.onError(this, error);
         } catch (Exception again) {
@@ -564,7 +477,10 @@ public final class Reactor implements AutoCloseable {
     /**
      * Idempotent. Closes the poller and the fds the reactor made (listening, connecting and
      * accepted sockets); user fds are only deregistered. From a callback, takes effect when the
-     * current iteration ends; from another thread while the loop runs, wakes it and waits for it.
+     * current iteration ends: the rest of it is still delivered, and cleanup (deregister,
+     * close(fd), context, cancel) still works there; other calls throw. From another thread while
+     * the loop runs, wakes it and returns once it has exited and released everything (so it waits
+     * for a callback in progress). While no loop runs, releases at once.
      */
     @Override
     public void close() {

@@ -1,12 +1,13 @@
 package dev.reactor;
 
+import java.time.Duration;
 import java.util.Arrays;
 
 /**
  * Pending timers: a binary min-heap of slots ordered by deadline, ids of {@code seq << 32 | slot}.
  * Schedule and cancel are O(log n) and allocate nothing once the arrays have grown; a cancelled
  * id's slot is reused at once, with a new seq, so an id is never reused while live.
- * Ties fire in scheduling order (seq breaks them). Loop thread only.
+ * Ties fire in scheduling order (a schedule counter breaks them). Loop thread only.
  */
 final class Timers {
     private static final int INITIAL = 64;
@@ -29,6 +30,22 @@ final class Timers {
 
     Timers() {
         Arrays.fill(heapIndex, -1);
+    }
+
+    /** Duration.toNanos() throws past ~292 years: such a delay saturates to "never" instead. */
+    static long nanos(String call, Duration delay) {
+        if (delay.isNegative()) throw new IllegalArgumentException(call + ": negative delay " + delay);
+        return delay.getSeconds() >= Long.MAX_VALUE / 1_000_000_000L - 1 ? Long.MAX_VALUE : delay.toNanos();
+    }
+
+    /** The System.nanoTime() deadline delayNanos from now. */
+    static long deadline(long delayNanos) {
+        if (delayNanos < 0) throw new IllegalArgumentException("timeout: negative delay " + delayNanos + " ns");
+        long now = System.nanoTime();
+        long d = now + delayNanos;
+        // Saturate instead of wrapping: a delay of centuries means "never", not "already due".
+        // (Long.MAX_VALUE itself is the poller's FOREVER.)
+        return d < now ? Long.MAX_VALUE - 1 : Math.min(d, Long.MAX_VALUE - 1);
     }
 
     int size() { return size; }
