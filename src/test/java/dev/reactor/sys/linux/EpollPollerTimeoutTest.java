@@ -154,19 +154,31 @@ class EpollPollerTimeoutTest {
             libc.waits.clear();
             libc.interruptNextWaits = 1;
             libc.interruptAfterMillis = 30;
-            long deadline = System.nanoTime() + 100_000_000;
+            long deadline = System.nanoTime() + 200_000_000;
             pollOwn(poller, deadline);
             assertTrue(System.nanoTime() - deadline >= 0, "returned before the deadline");
             List<InterruptingLibC.Wait> waits = libc.waits;
             assertEquals(2, waits.size(), "one interrupted wait, one resumed: " + waits);
             if (path.equals(PWAIT2)) {
-                long first = waits.get(0).timeout(), second = waits.get(1).timeout();
-                assertTrue(first <= 100_000_000 && first > 30_000_000, "first timespec " + first + " ns");
-                assertTrue(second <= first - 30_000_000 && second > 0,
-                        "after 30 ms and EINTR the wait resumed for " + second + " ns of the first " + first);
+                InterruptingLibC.Wait first = waits.get(0), second = waits.get(1);
+                assertEquals("epoll_pwait2", first.call());
+                assertTrue(first.timeout() <= 200_000_000 && first.timeout() > 0, "first timespec " + first);
+                if (second.call().equals("epoll_wait")) {
+                    // A loaded machine may spend the rest of the time before the retry: then only a look.
+                    assertEquals(0, second.timeout());
+                    assertTrue(second.atNanos() - deadline >= 0, "gave up waiting before the deadline");
+                } else {
+                    assertTrue(second.timeout() <= first.timeout() - 30_000_000 && second.timeout() > 0,
+                            "after 30 ms and EINTR the wait resumed for " + second.timeout() + " ns of the first " + first.timeout());
+                }
             } else {
                 // The timerfd keeps counting through EINTR: the same deadline, not armed again.
-                assertEquals("[epoll_wait(-1), epoll_wait(-1)]", waits.toString());
+                assertEquals("epoll_wait(-1)", waits.get(0).toString());
+                if (!waits.get(1).toString().equals("epoll_wait(0)")) {
+                    assertEquals("epoll_wait(-1)", waits.get(1).toString());
+                } else {
+                    assertTrue(waits.get(1).atNanos() - deadline >= 0, "gave up waiting before the deadline");
+                }
                 assertEquals(1, poller.timerFdSettimeCalls);
             }
         } finally {

@@ -19,8 +19,8 @@ import java.util.List;
  * raw memory access is needed. A proxy, so a syscall added to LibC needs no change here.
  */
 final class InterruptingLibC {
-    /** One wait call: epoll_wait's timeout in ms, or epoll_pwait2's timespec in ns. */
-    record Wait(String call, long timeout) {
+    /** One wait call: epoll_wait's timeout in ms, or epoll_pwait2's timespec in ns; and when (nanoTime) it was made. */
+    record Wait(String call, long timeout, long atNanos) {
         @Override public String toString() { return call + "(" + timeout + ")"; }
     }
 
@@ -53,12 +53,12 @@ final class InterruptingLibC {
         switch (method.getName()) {
             case "epoll_wait": {
                 int timeoutMillis = (Integer) args[3];
-                waits.add(new Wait("epoll_wait", timeoutMillis));
+                waits.add(new Wait("epoll_wait", timeoutMillis, System.nanoTime()));
                 if (interruptNextWaits > 0 && timeoutMillis != 0) return interrupted(args);
                 break;
             }
             case "epoll_pwait2": {
-                waits.add(new Wait("epoll_pwait2", timespecNanos((Long) args[3])));
+                waits.add(new Wait("epoll_pwait2", timespecNanos((Long) args[3]), System.nanoTime()));
                 if (interruptNextWaits > 0) return interrupted(args);
                 break;
             }
