@@ -4,6 +4,7 @@ import dev.reactor.ffi.Errno;
 import dev.reactor.io.Fds;
 import dev.reactor.io.Sockets;
 import dev.reactor.testing.Echo;
+import dev.reactor.testing.FdSnapshot;
 import dev.reactor.testing.Loop;
 import dev.reactor.testing.Net;
 import org.junit.jupiter.api.AfterEach;
@@ -36,7 +37,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class ConnectTest {
     private Reactor reactor;
     private final List<AutoCloseable> closeAfter = new ArrayList<>();
-    private int fdsBefore;
+    private FdSnapshot fdsBefore;
 
     @BeforeAll
     static void warmUp() {
@@ -45,7 +46,7 @@ class ConnectTest {
 
     @BeforeEach
     void open() throws IOException {
-        fdsBefore = Loop.openFds();
+        fdsBefore = FdSnapshot.take();
         reactor = Reactor.open();
     }
 
@@ -53,7 +54,7 @@ class ConnectTest {
     void close() throws Exception {
         reactor.close();
         for (AutoCloseable c : closeAfter) c.close();
-        assertEquals(fdsBefore, Loop.openFds(), "fds leaked");
+        fdsBefore.assertNoneOpened("fds leaked");
     }
 
     /** What a ConnectionHandler saw. */
@@ -248,6 +249,6 @@ class ConnectTest {
         assertTrue(Fds.isOpen(fd));
         assertEquals(fds + 1, Loop.openFds());
         reactor.close();
-        assertEquals(fdsBefore, Loop.openFds(), "the connecting socket closed with the reactor's own fds");
+        fdsBefore.assertNoneOpened("the connecting socket closed with the reactor's own fds");
     }
 }

@@ -5,6 +5,7 @@ import dev.reactor.ffi.Linux;
 import dev.reactor.ffi.Native;
 import dev.reactor.io.Sockets;
 import dev.reactor.testing.Echo;
+import dev.reactor.testing.FdSnapshot;
 import dev.reactor.testing.Loop;
 import dev.reactor.testing.Net;
 import org.junit.jupiter.api.AfterEach;
@@ -34,7 +35,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class ListenTest {
     private Reactor reactor;
     private final List<SocketChannel> clients = new ArrayList<>();
-    private int fdsBefore;
+    private FdSnapshot fdsBefore;
 
     @BeforeAll
     static void warmUp() {
@@ -43,7 +44,7 @@ class ListenTest {
 
     @BeforeEach
     void open() throws IOException {
-        fdsBefore = Loop.openFds();
+        fdsBefore = FdSnapshot.take();
         reactor = Reactor.open();
     }
 
@@ -51,7 +52,7 @@ class ListenTest {
     void close() throws IOException {
         reactor.close();
         for (SocketChannel c : clients) c.close();
-        assertEquals(fdsBefore, Loop.openFds(), "fds leaked");
+        fdsBefore.assertNoneOpened("fds leaked");
     }
 
     private SocketChannel client(SocketAddress server) throws IOException {

@@ -2,6 +2,7 @@ package dev.reactor.io;
 
 import dev.reactor.ReactorException;
 import dev.reactor.ffi.Errno;
+import dev.reactor.testing.FdSnapshot;
 import dev.reactor.testing.Loop;
 import dev.reactor.testing.Net;
 import org.junit.jupiter.api.AfterEach;
@@ -29,7 +30,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class SocketsTest {
     private static final Duration DEADLINE = Duration.ofSeconds(5);
     private final List<Integer> fds = new ArrayList<>();
-    private int fdsBefore;
+    private FdSnapshot fdsBefore;
 
     @BeforeAll
     static void warmUp() {
@@ -38,13 +39,13 @@ class SocketsTest {
 
     @BeforeEach
     void countFds() {
-        fdsBefore = Loop.openFds();
+        fdsBefore = FdSnapshot.take();
     }
 
     @AfterEach
     void closeAndCheckLeaks() {
         for (int fd : fds) Fds.closeQuietly(fd);
-        assertEquals(fdsBefore, Loop.openFds(), "fds leaked");
+        fdsBefore.assertNoneOpened("fds leaked");
     }
 
     private int track(int fd) {

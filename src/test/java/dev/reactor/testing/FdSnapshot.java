@@ -1,0 +1,55 @@
+package dev.reactor.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The process's open fds at one moment (number and what /proc/self/fd says it points to), for
+ * leak checks that a concurrent close cannot fool: an fd closed meanwhile — say, by the GC's
+ * cleaner closing a JDK socket an earlier test dropped — is not a leak; an fd open now that
+ * was not open before (or now points elsewhere) is.
+ */
+public final class FdSnapshot {
+    private final Map<Integer, String> fds;
+
+    private FdSnapshot(Map<Integer, String> fds) {
+        this.fds = fds;
+    }
+
+    public static FdSnapshot take() {
+        Map<Integer, String> fds = new TreeMap<>();
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                try {
+                    fds.put(Integer.parseInt(p.getFileName().toString()), Files.readSymbolicLink(p).toString());
+                } catch (IOException gone) {
+                    // closed between the listing and the readlink (or it was the listing's own fd)
+                }
+            }
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return new FdSnapshot(fds);
+    }
+
+    /** The fds open now that were not open, or pointed elsewhere, when this snapshot was taken. */
+    public List<String> opened() {
+        List<String> opened = new ArrayList<>();
+        take().fds.forEach((fd, target) -> {
+            if (!target.equals(fds.get(fd))) opened.add(fd + " -> " + target);
+        });
+        return opened;
+    }
+
+    public void assertNoneOpened(String message) {
+        assertEquals(List.of(), opened(), message);
+    }
+}
