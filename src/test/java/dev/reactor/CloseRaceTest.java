@@ -1,6 +1,7 @@
 package dev.reactor;
 
 import dev.reactor.io.Fds;
+import dev.reactor.testing.FdSnapshot;
 import dev.reactor.testing.Loop;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +22,7 @@ class CloseRaceTest {
     void shouldNeverLetARegistrationTouchAReleasedPoller() throws Exception {
         int fd = Fds.eventfd();
         try {
-            int before = Loop.openFds();
+            FdSnapshot before = FdSnapshot.take();
             for (int round = 0; round < 200; round++) {
                 Reactor reactor = Reactor.open(ReactorConfig.builder().queueCapacity(16).build());
                 AtomicBoolean started = new AtomicBoolean();
@@ -44,7 +45,7 @@ class CloseRaceTest {
                 closer.get(10, TimeUnit.SECONDS);
                 if (failure != null) throw new AssertionError("round " + round + ": " + failure, failure);
             }
-            assertEquals(before, Loop.openFds());
+            before.assertNoneOpened("after 200 rounds");
         } finally {
             Fds.close(fd);
         }

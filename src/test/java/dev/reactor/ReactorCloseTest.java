@@ -3,6 +3,7 @@ package dev.reactor;
 import dev.reactor.io.Fds;
 import dev.reactor.sys.linux.EpollPoller;
 import dev.reactor.testing.Io;
+import dev.reactor.testing.FdSnapshot;
 import dev.reactor.testing.Loop;
 import dev.reactor.testing.Recorder;
 import org.junit.jupiter.api.Test;
@@ -26,16 +27,16 @@ class ReactorCloseTest {
         int[] pipe = Fds.pipe();
         int eventFd = Fds.eventfd(1, false);
         try {
-            int before = Loop.openFds();
+            FdSnapshot before = FdSnapshot.take();
             Reactor reactor = Reactor.open();
-            assertTrue(Loop.openFds() > before, "the reactor opened its epoll and wakeup fds");
+            assertFalse(before.opened().isEmpty(), "the reactor opened its epoll and wakeup fds");
             reactor.register(new Recorder(pipe[0], Interest.READ));
             reactor.register(new Recorder(eventFd, Interest.READ | Interest.EDGE));
             reactor.timeout(Duration.ofMillis(1), (r, id) -> { });
             reactor.runOnce(Duration.ofMillis(5));
             reactor.close();
 
-            assertEquals(before, Loop.openFds());
+            before.assertNoneOpened("the reactor's own fds are closed");
             assertTrue(Fds.isOpen(pipe[0]) && Fds.isOpen(pipe[1]) && Fds.isOpen(eventFd), "user fds stay open");
             assertEquals(1, Fds.eventfdRead(eventFd), "and usable");
         } finally {
@@ -48,7 +49,7 @@ class ReactorCloseTest {
         int[] pair = Fds.socketpair();
         int eventFd = Fds.eventfd(1, false);
         try {
-            int before = Loop.openFds();
+            FdSnapshot before = FdSnapshot.take();
             for (int i = 0; i < 200; i++) {
                 try (Reactor reactor = Reactor.open(ReactorConfig.builder().queueCapacity(16).build())) {
                     reactor.register(new Recorder(pair[0], Interest.READ | Interest.WRITE));
@@ -57,7 +58,7 @@ class ReactorCloseTest {
                     if (i % 2 == 0) reactor.deregister(eventFd);
                 }
             }
-            assertEquals(before, Loop.openFds());
+            before.assertNoneOpened("after 200 cycles");
             assertTrue(Fds.isOpen(pair[0]) && Fds.isOpen(eventFd));
         } finally {
             Io.closeAll(pair[0], pair[1], eventFd);
@@ -66,7 +67,7 @@ class ReactorCloseTest {
 
     @Test
     void shouldCloseTheFallbackTimerfd() throws Exception {
-        int before = Loop.openFds();
+        FdSnapshot before = FdSnapshot.take();
         for (int i = 0; i < 20; i++) {
             try (Reactor reactor = Reactor.open()) {
                 ((EpollPoller) reactor.poller()).disablePwait2();
@@ -76,7 +77,7 @@ class ReactorCloseTest {
                 assertEquals("timerfd", reactor.timerSource());
             }
         }
-        assertEquals(before, Loop.openFds());
+        before.assertNoneOpened("the fallback timerfd is closed with the reactor");
     }
 
     @Test
@@ -115,7 +116,7 @@ class ReactorCloseTest {
         int a = Fds.eventfd(1, false);
         int b = Fds.eventfd(1, false);
         try {
-            int before = Loop.openFds();
+            FdSnapshot before = FdSnapshot.take();
             Reactor reactor = Reactor.open();
             int[] calls = {0};
             EventHandler closeIt = (r, ev) -> {
@@ -127,7 +128,7 @@ class ReactorCloseTest {
             reactor.register(Context.of(b, Interest.READ, closeIt));
             reactor.run();   // returns: close() from a callback ends the loop
             assertEquals(2, calls[0], "the rest of the batch is still dispatched");
-            assertEquals(before, Loop.openFds());
+            before.assertNoneOpened("released at the end of the iteration");
             assertTrue(Fds.isOpen(a) && Fds.isOpen(b));
         } finally {
             Io.closeAll(a, b);
@@ -136,16 +137,16 @@ class ReactorCloseTest {
 
     @Test
     void shouldWaitForTheLoopWhenClosedFromAnotherThread() throws Exception {
-        int before = Loop.openFds();
+        FdSnapshot before = FdSnapshot.take();
         Reactor reactor = Reactor.open();
         CompletableFuture<Void> loopRunning = new CompletableFuture<>();
         reactor.execute(() -> loopRunning.complete(null));
-        CompletableFuture<Integer> fdsAfterClose = loopRunning.thenApplyAsync(v -> {
+        CompletableFuture<java.util.List<String>> openedAfterClose = loopRunning.thenApplyAsync(v -> {
             reactor.close();             // returns only once the loop has let go of everything
-            return Loop.openFds();
+            return before.opened();
         });
         reactor.run();                   // blocks until the other thread's close() wakes it
-        assertEquals(before, (int) fdsAfterClose.get(10, TimeUnit.SECONDS));
+        assertEquals(java.util.List.of(), openedAfterClose.get(10, TimeUnit.SECONDS));
         assertTrue(reactor.isClosed());
     }
 }
