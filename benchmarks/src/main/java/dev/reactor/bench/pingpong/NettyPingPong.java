@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -22,6 +23,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The same TCP ping-pong through Netty's native epoll transport: two event-loop threads (one
@@ -42,20 +44,32 @@ final class NettyPingPong {
         EventLoopGroup pongLoop = new MultiThreadIoEventLoopGroup(1, factory);
         Samples samples = new Samples(cfg.iterations());
         CountDownLatch finished = new CountDownLatch(1);
-        Pinger pinger = new Pinger(cfg, samples, finished);
+        // Handlers are built by ChannelInitializers on their own event-loop threads, so the two
+        // sides' mutable state does not share cache lines (see SideThread).
+        AtomicReference<Pinger> pinger = new AtomicReference<>();
         CountDownLatch accepted = new CountDownLatch(1);
         try {
             Channel server = new ServerBootstrap()
                     .group(pongLoop, pongLoop)
                     .channel(EpollServerSocketChannel.class)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new Ponger(cfg.size(), accepted))
+                    .childHandler(new ChannelInitializer<Channel>() {
+                        @Override protected void initChannel(Channel ch) {
+                            ch.pipeline().addLast(new Ponger(cfg.size(), accepted));
+                        }
+                    })
                     .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
             Channel client = new Bootstrap()
                     .group(pingLoop)
                     .channel(EpollSocketChannel.class)
                     .option(ChannelOption.TCP_NODELAY, true)
-                    .handler(pinger)
+                    .handler(new ChannelInitializer<Channel>() {
+                        @Override protected void initChannel(Channel ch) {
+                            Pinger p = new Pinger(cfg, samples, finished);
+                            pinger.set(p);
+                            ch.pipeline().addLast(p);
+                        }
+                    })
                     .connect(server.localAddress()).sync().channel();
             // Close the listener only once the connection is accepted (closing it earlier resets
             // a connection still in the accept queue); the ponger's loop then serves that one only.
@@ -67,7 +81,7 @@ final class NettyPingPong {
             pingLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
             pongLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
-        if (pinger.failure != null) throw new Exception(pinger.failure);
+        if (pinger.get().failure != null) throw new Exception(pinger.get().failure);
         return samples;
     }
 

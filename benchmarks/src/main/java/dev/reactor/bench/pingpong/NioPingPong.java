@@ -67,14 +67,15 @@ final class NioPingPong {
         }
         try {
             CyclicBarrier start = new CyclicBarrier(2);
-            Side pong = new Side(cfg, pongRead, pongWrite, null, start);
-            Side ping = new Side(cfg, pingRead, pingWrite, samples, start);
-            Thread tb = new Thread(pong, "ponger");
-            Thread ta = new Thread(ping, "pinger");
+            SelectableChannel aRead = pingRead, bRead = pongRead;
+            WritableByteChannel aWrite = pingWrite, bWrite = pongWrite;
+            SideThread<Side> tb = new SideThread<>("ponger", () -> new Side(cfg, bRead, bWrite, null, start), start);
+            SideThread<Side> ta = new SideThread<>("pinger", () -> new Side(cfg, aRead, aWrite, samples, start), start);
             tb.start();
             ta.start();
             ta.join();
             tb.join();
+            Side ping = ta.side(), pong = tb.side();
             if (ping.failure != null) throw ping.failure;
             if (pong.failure != null) throw pong.failure;
         } finally {

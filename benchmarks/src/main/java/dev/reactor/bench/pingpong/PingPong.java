@@ -6,7 +6,7 @@ import dev.reactor.bench.Watchdog;
 
 /**
  * Command line twin of native/bench/pingpong.c, for the Java implementations:
- * {@code --impl reactor|nio|netty [--backend panama|jnr] --transport T --mode block|spin
+ * {@code --impl reactor|raw|nio|netty [--backend panama|jnr] --transport T --mode block|spin
  * [--size B] [--warmup N] [--iterations N] [--idle-fds N] [--json] [--timeout-s S]}.
  * Prints one JSON line of the same shape as the C program's.
  */
@@ -17,6 +17,9 @@ public final class PingPong {
         Args args = new Args(argv, "json");
         Config cfg = Config.parse(args);
         String backend = args.get("backend", "panama");
+        // Fds (every read and write of the harness) takes its backend from this property when it
+        // loads: without it a "jnr" run would poll through jnr but read and write through Panama.
+        System.setProperty("dev.reactor.ffi", backend);
         long timeoutSeconds = args.getLong("timeout-s", 300);
         Watchdog.start(timeoutSeconds, "pingpong " + String.join(" ", argv));
         Samples samples;
@@ -28,6 +31,10 @@ public final class PingPong {
                 impl = "reactor-" + backend;
                 extra += String.format(java.util.Locale.ROOT, ",\"alloc_bytes_per_rtt\":%.1f", ReactorPingPong.allocatedPerRoundTrip);
                 break;
+            case "raw":
+                samples = RawPingPong.run(cfg, backend);
+                impl = "raw-" + backend;
+                break;
             case "nio":
                 samples = NioPingPong.run(cfg);
                 impl = "nio";
@@ -37,7 +44,7 @@ public final class PingPong {
                 impl = "netty";
                 break;
             default:
-                throw new IllegalArgumentException("unknown impl '" + cfg.impl() + "' (reactor, nio, netty)");
+                throw new IllegalArgumentException("unknown impl '" + cfg.impl() + "' (reactor, raw, nio, netty)");
         }
         System.out.println(samples.json(impl, cfg.transport(), cfg.mode(), cfg.size(), cfg.idleFds(),
                 extra));

@@ -31,14 +31,15 @@ final class ReactorPingPong {
         Samples samples = new Samples(cfg.iterations());
         try (FdLink link = FdLink.open(cfg.transport())) {
             CyclicBarrier start = new CyclicBarrier(2);
-            Side pong = new Side(cfg, backend, link.pongRead, link.pongWrite, null, cfg.idleFds() / 2, start);
-            Side ping = new Side(cfg, backend, link.pingRead, link.pingWrite, samples, cfg.idleFds() - cfg.idleFds() / 2, start);
-            Thread tb = new Thread(pong, "ponger");
-            Thread ta = new Thread(ping, "pinger");
+            SideThread<Side> tb = new SideThread<>("ponger",
+                    () -> new Side(cfg, backend, link.pongRead, link.pongWrite, null, cfg.idleFds() / 2, start), start);
+            SideThread<Side> ta = new SideThread<>("pinger",
+                    () -> new Side(cfg, backend, link.pingRead, link.pingWrite, samples, cfg.idleFds() - cfg.idleFds() / 2, start), start);
             tb.start();
             ta.start();
             ta.join();
             tb.join();
+            Side ping = ta.side(), pong = tb.side();
             if (ping.failure != null) throw ping.failure;
             if (pong.failure != null) throw pong.failure;
             allocatedPerRoundTrip = (double) (ping.allocated() + pong.allocated()) / cfg.iterations();

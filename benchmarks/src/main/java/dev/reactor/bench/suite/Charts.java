@@ -13,7 +13,7 @@ import java.util.List;
 
 /** PNG charts (XChart, headless): p50 by transport per mode, percentiles per case, idle fds. */
 final class Charts {
-    static final List<String> IMPLS = List.of("c", "reactor-panama", "reactor-jnr", "nio", "netty");
+    static final List<String> IMPLS = List.of("c", "reactor-panama", "reactor-jnr", "raw-panama", "nio", "netty");
     private static final String[] PCT_KEYS = {"p50_ns", "p90_ns", "p99_ns", "p999_ns"};
     private static final List<String> PCT_NAMES = List.of("p50", "p90", "p99", "p99.9");
 

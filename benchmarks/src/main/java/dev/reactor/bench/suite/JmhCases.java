@@ -44,31 +44,38 @@ final class JmhCases {
     List<Row> run(java.util.function.Consumer<String> progress) throws RunnerException {
         List<Row> rows = new ArrayList<>();
         String[] ready = profile.dispatchReady().stream().map(String::valueOf).toArray(String[]::new);
-        progress.accept("jmh DispatchBenchmark (ready=" + String.join(",", ready) + ")");
-        for (RunResult r : run(DispatchBenchmark.class, "dispatch", b -> b.param("ready", ready))) {
-            BenchmarkParams p = r.getParams();
-            int k = Integer.parseInt(p.getParam("ready"));
-            rows.add(row("dispatch", "dispatch " + p.getParam("fds") + " fds, " + k + " ready/" + p.getParam("mode"),
-                    p.getParam("backend"), r, k));
-        }
-        progress.accept("jmh TimerBenchmark");
-        for (RunResult r : run(TimerBenchmark.class, "timers", b -> b)) {
-            BenchmarkParams p = r.getParams();
-            rows.add(row("timers", "timeoutNanos+cancel (" + p.getParam("pending") + " pending)", p.getParam("backend"), r, 1));
-        }
-        progress.accept("jmh SendBenchmark");
-        for (RunResult r : run(SendBenchmark.class, "send", b -> b)) {
-            BenchmarkParams p = r.getParams();
-            String method = p.getBenchmark().substring(p.getBenchmark().lastIndexOf('.') + 1);
-            rows.add(row("send", method + " from another thread/" + p.getParam("mode"), p.getParam("backend"), r, 1));
+        // One JMH run per backend: the fork's -Ddev.reactor.ffi puts Fds (the eventfd reads and
+        // writes) on the same backend as the reactor, not only its epoll calls.
+        for (String backend : Profile.BACKENDS) {
+            progress.accept("jmh DispatchBenchmark " + backend + " (ready=" + String.join(",", ready) + ")");
+            for (RunResult r : run(DispatchBenchmark.class, backend, b -> b.param("ready", ready))) {
+                BenchmarkParams p = r.getParams();
+                int k = Integer.parseInt(p.getParam("ready"));
+                rows.add(row("dispatch", "dispatch " + p.getParam("fds") + " fds, " + k + " ready/" + p.getParam("mode"),
+                        backend, r, k));
+            }
+            progress.accept("jmh TimerBenchmark " + backend);
+            for (RunResult r : run(TimerBenchmark.class, backend, b -> b)) {
+                rows.add(row("timers", "timeoutNanos+cancel (" + r.getParams().getParam("pending") + " pending)",
+                        backend, r, 1));
+            }
+            progress.accept("jmh SendBenchmark " + backend);
+            for (RunResult r : run(SendBenchmark.class, backend, b -> b)) {
+                BenchmarkParams p = r.getParams();
+                String method = p.getBenchmark().substring(p.getBenchmark().lastIndexOf('.') + 1);
+                rows.add(row("send", method + " from another thread/" + p.getParam("mode"), backend, r, 1));
+            }
         }
         return rows;
     }
 
-    private Collection<RunResult> run(Class<?> benchmark, String file,
+    private Collection<RunResult> run(Class<?> benchmark, String backend,
                                       java.util.function.UnaryOperator<ChainedOptionsBuilder> extra) throws RunnerException {
+        List<String> args = new ArrayList<>(jvmFlags);
+        args.add("-Ddev.reactor.ffi=" + backend);
         ChainedOptionsBuilder b = new OptionsBuilder()
                 .include(benchmark.getName() + "\\.")
+                .param("backend", backend)
                 .forks(profile.jmhForks())
                 .warmupIterations(profile.jmhWarmupIterations())
                 .warmupTime(TimeValue.seconds(profile.jmhSeconds()))
@@ -76,10 +83,10 @@ final class JmhCases {
                 .measurementTime(TimeValue.seconds(profile.jmhSeconds()))
                 .addProfiler(GCProfiler.class)
                 .jvm(java)
-                .jvmArgsAppend(jvmFlags.toArray(String[]::new))
+                .jvmArgsAppend(args.toArray(String[]::new))
                 .verbosity(VerboseMode.SILENT)
                 .resultFormat(ResultFormatType.JSON)
-                .result(out.resolve("jmh-" + file + ".json").toString());
+                .result(out.resolve("jmh-" + benchmark.getSimpleName() + "-" + backend + ".json").toString());
         return new Runner(extra.apply(b).build()).run();
     }
 

@@ -134,7 +134,8 @@ public final class Suite {
     }
 
     private static List<String> impls(String transport) {
-        List<String> l = new ArrayList<>(List.of("c", "reactor-panama", "reactor-jnr"));
+        // raw-panama: pingpong.c transcribed into Java over the raw binding, the floor for Java + FFI.
+        List<String> l = new ArrayList<>(List.of("c", "reactor-panama", "reactor-jnr", "raw-panama"));
         if (transport.equals("pipe") || transport.equals("tcp")) l.add("nio");
         if (transport.equals("tcp")) l.add("netty");
         return l;
@@ -159,8 +160,9 @@ public final class Suite {
             cmd.addAll(args);
         } else {
             List<String> jargs = new ArrayList<>(args);
-            if (impl.startsWith("reactor-")) {
-                jargs.addAll(List.of("--impl", "reactor", "--backend", impl.substring("reactor-".length())));
+            if (impl.startsWith("reactor-") || impl.startsWith("raw-")) {
+                int dash = impl.indexOf('-');
+                jargs.addAll(List.of("--impl", impl.substring(0, dash), "--backend", impl.substring(dash + 1)));
             } else {
                 jargs.addAll(List.of("--impl", impl));
             }

@@ -21,6 +21,7 @@ public final class TimerLateness {
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv, "json");
         String backend = args.get("backend", "panama");
+        System.setProperty("dev.reactor.ffi", backend);   // the whole process on one backend
         String mode = args.get("mode", "block");
         long delayNanos = args.getLong("delay-us", 1000) * 1000;
         int warmup = args.getInt("warmup", 200);
