@@ -22,7 +22,7 @@ record Profile(String name, int rounds, int warmup, int iterations, int timerIte
             case "short":
                 // The process may hold 20,000 fds (hard limit); the JVM itself holds ~50, so
                 // 18,000 idle eventfds plus the transport leave a safe margin.
-                return new Profile("short", 5, 50_000, 40_000, 2_000, 3, 3, 1, 1, List.of(16), 18_000);
+                return new Profile("short", 3, 50_000, 40_000, 2_000, 3, 3, 1, 1, List.of(16), 18_000);
             case "smoke":
                 // Seconds, not minutes: checks that every case runs; the numbers mean little.
                 return new Profile("smoke", 1, 2_000, 2_000, 50, 1, 1, 1, 1, List.of(16), 1_000);

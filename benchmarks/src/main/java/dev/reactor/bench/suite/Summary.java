@@ -21,7 +21,8 @@ final class Summary {
                 .append(". Load average before/after: ").append(loadBefore).append(" / ").append(loadAfter)
                 .append(". Latencies: ").append(profile.rounds()).append(" rounds of ").append(profile.warmup())
                 .append(" warm-up + ").append(profile.iterations())
-                .append(" measured round trips per implementation (8-byte messages); each value is the median over rounds, "
+                .append(" measured round trips per implementation (8-byte messages; each JVM first runs 1 s of "
+                        + "throw-away ping-pongs so the JIT is done); each value is the median over rounds, "
                         + "each ratio the median of the per-round ratios (the runs of one round are seconds apart).\n\n");
         b.append(table).append('\n');
         for (String c : charts) {
