@@ -2,6 +2,7 @@ package dev.reactor.bench.suite;
 
 import dev.reactor.bench.jmh.DispatchBenchmark;
 import dev.reactor.bench.jmh.SendBenchmark;
+import dev.reactor.bench.jmh.SyscallBenchmark;
 import dev.reactor.bench.jmh.TimerBenchmark;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.profile.GCProfiler;
@@ -53,6 +54,12 @@ final class JmhCases {
                 int k = Integer.parseInt(p.getParam("ready"));
                 rows.add(row("dispatch", "dispatch " + p.getParam("fds") + " fds, " + k + " ready/" + p.getParam("mode"),
                         backend, r, k));
+            }
+            progress.accept("jmh SyscallBenchmark " + backend);
+            for (RunResult r : run(SyscallBenchmark.class, backend, b -> b)) {
+                String method = r.getParams().getBenchmark().substring(r.getParams().getBenchmark().lastIndexOf('.') + 1);
+                rows.add(row("syscall", method.equals("libcRead") ? "read(empty eventfd): raw binding"
+                        : "read(empty eventfd): Fds.eventfdRead", backend, r, 1));
             }
             progress.accept("jmh TimerBenchmark " + backend);
             for (RunResult r : run(TimerBenchmark.class, backend, b -> b)) {

@@ -15,7 +15,7 @@ import java.util.Map;
  */
 final class Report {
     static final List<String> KEYS = List.of("p50_ns", "p90_ns", "p99_ns", "p999_ns", "max_ns", "mean_ns",
-            "ns_per_event", "total_ns_per_event", "ns_per_op", "ns_per_op_error", "alloc_bytes_per_op", "count");
+            "ns_per_event", "total_ns_per_event", "ns_per_call", "ns_per_op", "ns_per_op_error", "alloc_bytes_per_op", "count");
 
     private final List<Row> rows;
 
@@ -53,6 +53,7 @@ final class Report {
                                     : verdict(r.value("p99_ns") <= 200_000, "p99 ≤ 200 µs"));
                 }
                 case "dispatch" -> dispatchRow(b, r);
+                case "syscall" -> syscallRow(b, r);
                 default -> jmhRow(b, r);
             }
         }
@@ -95,6 +96,16 @@ final class Report {
         Row c = find("dispatch", r.caseName.substring(0, r.caseName.lastIndexOf('/')), "c");
         String x = c == null ? "" : fmt(r.value("ns_per_op") / c.value("total_ns_per_event"));   // JMH: one round
         cells(b, r, ns(r.value("ns_per_op")) + "/event", "", x, "", "", "", bytes(r), allocVerdict(r));
+    }
+
+    private void syscallRow(StringBuilder b, Row r) {
+        if (r.impl.equals("c")) {
+            cells(b, r, ns(r.value("ns_per_call")) + "/call", "", "", "", "", "", "", "the syscall alone");
+            return;
+        }
+        Row c = find("syscall", "read(empty eventfd)", "c");
+        String x = c == null ? "" : fmt(r.value("ns_per_op") / c.value("ns_per_call"));
+        cells(b, r, ns(r.value("ns_per_op")) + "/call", "", x, "", "", "", bytes(r), allocVerdict(r));
     }
 
     private void jmhRow(StringBuilder b, Row r) {

@@ -115,6 +115,7 @@ public final class Suite {
                 }
             }
             if (only.contains("jmh")) {
+                run("syscall", "read(empty eventfd)", "c", List.of(nativeDir.resolve("syscall").toString(), "--json"));
                 for (int k : profile.dispatchReady()) {
                     run("dispatch", "dispatch 1000 fds, " + k + " ready", "c", List.of(
                             nativeDir.resolve("dispatch").toString(), "--fds", "1000", "--ready", String.valueOf(k), "--json"));
@@ -130,7 +131,7 @@ public final class Suite {
     }
 
     private static int groupOrder(String g) {
-        return List.of("rtt", "idle", "timer", "dispatch", "timers", "send").indexOf(g);
+        return List.of("rtt", "idle", "timer", "syscall", "dispatch", "timers", "send").indexOf(g);
     }
 
     private static List<String> impls(String transport) {
@@ -187,6 +188,7 @@ public final class Suite {
             row.rounds.add(m);
             result = m.containsKey("p50_ns")
                     ? "p50 " + Report.us(((Number) m.get("p50_ns")).doubleValue()) + ", p99 " + Report.us(((Number) m.get("p99_ns")).doubleValue())
+                    : m.containsKey("ns_per_call") ? Report.ns(((Number) m.get("ns_per_call")).doubleValue()) + "/call"
                     : Report.ns(((Number) m.get("total_ns_per_event")).doubleValue()) + "/event";
         } catch (IOException e) {
             row.error = e.getMessage();
