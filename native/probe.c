@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <sys/un.h>
@@ -32,6 +33,7 @@ int main(void) {
     C(F_GETFD); C(F_SETFD); C(F_GETFL); C(F_SETFL); C(FD_CLOEXEC); C(O_NONBLOCK); C(O_CLOEXEC);
     C(EFD_NONBLOCK); C(EFD_CLOEXEC); C(EFD_SEMAPHORE);
     C(TFD_NONBLOCK); C(TFD_CLOEXEC); C(TFD_TIMER_ABSTIME); C(CLOCK_REALTIME); C(CLOCK_MONOTONIC);
+    C(PR_SET_TIMERSLACK); C(PR_GET_TIMERSLACK);
     SIZE(struct timespec, "TIMESPEC");
     OFF(struct timespec, tv_sec, "TIMESPEC_TV_SEC");
     OFF(struct timespec, tv_nsec, "TIMESPEC_TV_NSEC");

@@ -301,12 +301,16 @@ public final class Reactor implements AutoCloseable {
     /** Run until {@link #stop()} or {@link #close()}. The calling thread becomes the loop thread. */
     public void run() throws IOException {
         enter("run");
+        // Timer slack (50 µs by default on Linux) would make every timeout that late; the loop
+        // thread asks for less while it runs, and gives the thread back as it found it.
+        long slackToRestore = config.timerSlackNanos() > 0 ? poller.tightenTimerSlack(config.timerSlackNanos()) : -1;
         try {
             while (!stopRequested && !closeRequested) {
                 iterate(Poller.FOREVER, false);
             }
         } finally {
             stopRequested = false;
+            poller.restoreTimerSlack(slackToRestore);
             exit();
         }
     }

@@ -19,6 +19,7 @@ public final class ReactorConfig {
     private final int queueCapacity;
     private final IdleStrategy idleStrategy;
     private final String backend;
+    private final long timerSlackNanos;
 
     private ReactorConfig(Builder b) {
         this.maxEvents = b.maxEvents;
@@ -26,6 +27,7 @@ public final class ReactorConfig {
         this.queueCapacity = b.queueCapacity;
         this.idleStrategy = b.idleStrategy;
         this.backend = b.backend;
+        this.timerSlackNanos = b.timerSlackNanos;
     }
 
     public static Builder builder() {
@@ -50,9 +52,16 @@ public final class ReactorConfig {
     /** "auto" (Panama on JDK 22+, else jnr), "panama" or "jnr". */
     public String backend() { return backend; }
 
+    /**
+     * The timer slack {@link Reactor#run()} gives its thread while it runs (Linux: prctl
+     * PR_SET_TIMERSLACK, restored when run() returns); -1 leaves the thread's slack alone.
+     */
+    public long timerSlackNanos() { return timerSlackNanos; }
+
     @Override public String toString() {
         return "ReactorConfig{maxEvents=" + maxEvents + ", initialFds=" + initialFds + ", queueCapacity="
-                + queueCapacity + ", idleStrategy=" + idleStrategy + ", backend=" + backend + "}";
+                + queueCapacity + ", idleStrategy=" + idleStrategy + ", backend=" + backend
+                + ", timerSlackNanos=" + timerSlackNanos + "}";
     }
 
     public static final class Builder {
@@ -61,6 +70,7 @@ public final class ReactorConfig {
         private int queueCapacity = 1 << 16;
         private IdleStrategy idleStrategy = defaultIdleStrategy();
         private String backend = System.getProperty("dev.reactor.ffi", "auto");
+        private long timerSlackNanos = 1;
 
         private Builder() { }
 
@@ -100,6 +110,20 @@ public final class ReactorConfig {
         /** "auto", "panama" or "jnr"; overrides {@code -Ddev.reactor.ffi}. */
         public Builder backend(String backend) {
             this.backend = Objects.requireNonNull(backend, "backend");
+            return this;
+        }
+
+        /**
+         * How much the kernel may round the loop's timeouts up, to batch wake-ups. Linux gives
+         * every thread 50 µs, which would make each timer up to 50 µs late; {@link Reactor#run()}
+         * sets its thread's slack to this (default 1 ns) and puts the old value back when it
+         * returns. {@code runOnce} leaves the slack alone. -1: never touch it.
+         */
+        public Builder timerSlackNanos(long timerSlackNanos) {
+            if (timerSlackNanos < -1 || timerSlackNanos == 0) {
+                throw new IllegalArgumentException("timerSlackNanos must be >= 1, or -1 to leave it alone: " + timerSlackNanos);
+            }
+            this.timerSlackNanos = timerSlackNanos;
             return this;
         }
 

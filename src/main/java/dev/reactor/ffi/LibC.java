@@ -40,6 +40,8 @@ public interface LibC {
     int close(int fd);
     int fcntl(int fd, int cmd, int arg);
     int dup(int fd);
+    /** prctl(option, arg2): only the one-argument options (PR_SET_TIMERSLACK, PR_GET_TIMERSLACK). */
+    int prctl(int option, long arg2);
 
     // ---- sockets ----
     int socket(int domain, int type, int protocol);

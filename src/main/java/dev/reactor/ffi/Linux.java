@@ -27,6 +27,10 @@ public final class Linux {
     public static final int CLOCK_REALTIME = 0;
     public static final int CLOCK_MONOTONIC = 1;
 
+    // prctl(2): a thread's timer slack, the rounding the kernel may add to its timeouts
+    public static final int PR_SET_TIMERSLACK = 29;
+    public static final int PR_GET_TIMERSLACK = 30;
+
     // struct timespec { time_t tv_sec; long tv_nsec; } and struct itimerspec { interval; value; }
     public static final int SIZEOF_TIMESPEC = 16;
     public static final int OFFSETOF_TIMESPEC_TV_SEC = 0;

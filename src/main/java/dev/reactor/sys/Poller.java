@@ -46,6 +46,19 @@ public interface Poller extends AutoCloseable {
     /** How the kernel deadline is set: e.g. "epoll_pwait2" or "timerfd". */
     String timerSource();
 
+    /**
+     * Asks the kernel to round the calling thread's timeouts by at most {@code slackNanos}
+     * (Linux timer slack: 50 µs by default, added to every epoll_pwait2 timeout). Returns what
+     * to pass to {@link #restoreTimerSlack} when the loop leaves this thread, or -1 when nothing
+     * changed (unsupported, or already that value).
+     */
+    default long tightenTimerSlack(long slackNanos) {
+        return -1;
+    }
+
+    /** Undoes {@link #tightenTimerSlack}; -1 does nothing. */
+    default void restoreTimerSlack(long previous) { }
+
     @Override
     void close();
 }

@@ -33,6 +33,7 @@ public final class JnrLibC implements LibC {
         @SaveError int close(int fd);
         @SaveError int fcntl(int fd, int cmd, int arg);
         @SaveError int dup(int fd);
+        @SaveError int prctl(int option, long arg2);
         @SaveError int socket(int domain, int type, int protocol);
         @SaveError int socketpair(int domain, int type, int protocol, long sv);
         @SaveError int bind(int fd, long addr, int addrLen);
@@ -103,6 +104,9 @@ public final class JnrLibC implements LibC {
     @Override public int close(int fd) { return r(raw.close(fd)); }
     @Override public int fcntl(int fd, int cmd, int arg) { return r(raw.fcntl(fd, cmd, arg)); }
     @Override public int dup(int fd) { return r(raw.dup(fd)); }
+    @Override public int prctl(int option, long arg2) {
+        try { return r(raw.prctl(option, arg2)); } catch (UnsatisfiedLinkError e) { return -Errno.ENOSYS; }
+    }
     @Override public int socket(int domain, int type, int protocol) { return r(raw.socket(domain, type, protocol)); }
     @Override public int socketpair(int domain, int type, int protocol, long sv) {
         return r(raw.socketpair(domain, type, protocol, sv));

@@ -87,6 +87,18 @@ public final class EpollPoller implements Poller {
 
     @Override public String name() { return "epoll"; }
 
+    @Override
+    public long tightenTimerSlack(long slackNanos) {
+        int previous = c.prctl(Linux.PR_GET_TIMERSLACK, 0);
+        if (previous < 0 || previous == slackNanos) return -1;
+        return c.prctl(Linux.PR_SET_TIMERSLACK, slackNanos) == 0 ? previous : -1;
+    }
+
+    @Override
+    public void restoreTimerSlack(long previous) {
+        if (previous > 0) c.prctl(Linux.PR_SET_TIMERSLACK, previous);
+    }
+
     @Override public String timerSource() { return pwait2 ? "epoll_pwait2" : "timerfd"; }
 
     public int fd() { return epfd; }

@@ -66,6 +66,8 @@ public final class FfmLibC implements LibC {
     // fcntl is variadic: the third argument must be passed as one (it matters on macOS/AArch64).
     private static final MethodHandle FCNTL = downcall("fcntl", I_III, Linker.Option.firstVariadicArg(2));
     private static final MethodHandle DUP = downcall("dup", I_I);
+    // prctl is variadic after the option.
+    private static final MethodHandle PRCTL = downcall("prctl", I_IL, Linker.Option.firstVariadicArg(1));
     private static final MethodHandle SOCKET = downcall("socket", I_III);
     private static final MethodHandle SOCKETPAIR = downcall("socketpair",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
@@ -216,6 +218,12 @@ public final class FfmLibC implements LibC {
     @Override public int dup(int fd) {
         MemorySegment st = CAPTURED.get();
         try { return r((int) DUP.invokeExact(st, fd), st); } catch (Throwable t) { throw rethrow(t); }
+    }
+
+    @Override public int prctl(int option, long arg2) {
+        if (PRCTL == null) return -Errno.ENOSYS;
+        MemorySegment st = CAPTURED.get();
+        try { return r((int) PRCTL.invokeExact(st, option, arg2), st); } catch (Throwable t) { throw rethrow(t); }
     }
 
     @Override public int socket(int domain, int type, int protocol) {
