@@ -29,40 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static void die(const char *call)
-{
-    fprintf(stderr, "%s: %s\n", call, strerror(errno));
-    exit(1);
-}
-
-static void fail(const char *msg)
-{
-    fprintf(stderr, "dispatch: %s\n", msg);
-    exit(1);
-}
-
-static inline uint64_t now_ns(void)
-{
-    struct timespec ts;
-    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-        die("clock_gettime");
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static uint64_t parse_u64(const char *opt, const char *s)
-{
-    char *end;
-    errno = 0;
-    if (*s == '-')
-        goto bad;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0')
-        goto bad;
-    return (uint64_t)v;
-bad:
-    fprintf(stderr, "dispatch: invalid value for --%s: '%s'\n", opt, s);
-    exit(1);
-}
+#define PROG "dispatch"
+#include "bench.h"
 
 static void usage(FILE *f)
 {
@@ -74,25 +42,6 @@ static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
-}
-
-/* Number of fds open right now (inherited ones included), via /proc/self/fd. */
-static uint64_t count_open_fds(void)
-{
-    DIR *d = opendir("/proc/self/fd");
-    if (!d)
-        die("opendir(/proc/self/fd)");
-    uint64_t n = 0;
-    struct dirent *e;
-    errno = 0;
-    while ((e = readdir(d)) != NULL)
-        if (e->d_name[0] != '.')
-            n++;
-    if (errno != 0)
-        die("readdir(/proc/self/fd)");
-    if (closedir(d) < 0)
-        die("closedir");
-    return n > 0 ? n - 1 : 0; /* minus the directory stream's own fd */
 }
 
 static int *fds;

@@ -32,6 +32,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#define PROG "pingpong"
+#include "bench.h"
+
 #define MAX_EVENTS 64
 #define MAX_SIZE (64u * 1024u * 1024u)
 #define TAG_ACTIVE UINT64_MAX /* epoll data for the transport fd */
@@ -42,18 +45,6 @@ enum mode { M_BLOCK, M_SPIN };
 static const char *transport_names[] = { "eventfd", "pipe", "unix", "tcp" };
 static const char *mode_names[] = { "block", "spin" };
 
-static void die(const char *call)
-{
-    fprintf(stderr, "%s: %s\n", call, strerror(errno));
-    exit(1);
-}
-
-static void fail(const char *msg)
-{
-    fprintf(stderr, "pingpong: %s\n", msg);
-    exit(1);
-}
-
 static inline void cpu_relax(void)
 {
 #if defined(__x86_64__)
@@ -61,14 +52,6 @@ static inline void cpu_relax(void)
 #else
     __asm__ __volatile__("" ::: "memory");
 #endif
-}
-
-static inline uint64_t now_ns(void)
-{
-    struct timespec ts;
-    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-        die("clock_gettime");
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 /* One side of the ping-pong. */
@@ -301,25 +284,6 @@ static void close_side(struct side *s)
     free(s->buf);
 }
 
-/* Number of fds open right now (inherited ones included), via /proc/self/fd. */
-static uint64_t count_open_fds(void)
-{
-    DIR *d = opendir("/proc/self/fd");
-    if (!d)
-        die("opendir(/proc/self/fd)");
-    uint64_t n = 0;
-    struct dirent *e;
-    errno = 0;
-    while ((e = readdir(d)) != NULL)
-        if (e->d_name[0] != '.')
-            n++;
-    if (errno != 0)
-        die("readdir(/proc/self/fd)");
-    if (closedir(d) < 0)
-        die("closedir");
-    return n > 0 ? n - 1 : 0; /* minus the directory stream's own fd */
-}
-
 /* fds this program opens besides idle ones: 2 epoll + transport fds
  * (eventfd 2, pipe 4, unix 2, tcp 2; the TCP listen socket is closed before
  * any idle fd is opened). */
@@ -366,21 +330,6 @@ static uint64_t pct(const uint64_t *v, uint64_t n, double p)
     if (rank > n)
         rank = n;
     return v[rank - 1];
-}
-
-static uint64_t parse_u64(const char *opt, const char *s)
-{
-    char *end;
-    errno = 0;
-    if (*s == '-')
-        goto bad;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0')
-        goto bad;
-    return (uint64_t)v;
-bad:
-    fprintf(stderr, "pingpong: invalid value for --%s: '%s'\n", opt, s);
-    exit(1);
 }
 
 static void usage(FILE *f)

@@ -18,19 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static void die(const char *call)
-{
-    fprintf(stderr, "%s: %s\n", call, strerror(errno));
-    exit(1);
-}
-
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-        die("clock_gettime");
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
+#define PROG "syscall"
+#include "bench.h"
 
 static int cmp_double(const void *a, const void *b)
 {

@@ -23,36 +23,13 @@
 #include <time.h>
 #include <unistd.h>
 
-static void die(const char *call)
-{
-    fprintf(stderr, "%s: %s\n", call, strerror(errno));
-    exit(1);
-}
-
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-        die("clock_gettime");
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
+#define PROG "timer"
+#include "bench.h"
 
 /* glibc 2.35+ has epoll_pwait2; the raw syscall keeps older headers building. */
 static int pwait2(int ep, struct epoll_event *ev, int n, const struct timespec *ts)
 {
     return (int)syscall(SYS_epoll_pwait2, ep, ev, n, ts, NULL, (size_t)0);
-}
-
-static uint64_t parse_u64(const char *opt, const char *s)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (*s == '-' || errno != 0 || end == s || *end != '\0') {
-        fprintf(stderr, "timer: invalid value for --%s: '%s'\n", opt, s);
-        exit(1);
-    }
-    return (uint64_t)v;
 }
 
 static int cmp_u64(const void *a, const void *b)

@@ -36,18 +36,7 @@ public final class Fds {
             return new int[] {s.small.getInt(0), s.small.getInt(4)};
         }
         Native.check(C.pipe(s.smallAddress), "pipe");
-        int[] fds = {s.small.getInt(0), s.small.getInt(4)};
-        try {
-            for (int fd : fds) {
-                setNonBlocking(fd);
-                setCloseOnExec(fd);
-            }
-        } catch (ReactorException e) {
-            C.close(fds[0]);
-            C.close(fds[1]);
-            throw e;
-        }
-        return fds;
+        return nonBlockingPair(s.small.getInt(0), s.small.getInt(4));
     }
 
     /** A connected pair of non-blocking AF_UNIX stream sockets: {@code [one, other]}; bytes written to one are read from the other. */
@@ -60,18 +49,22 @@ public final class Fds {
         }
         // macOS has no SOCK_NONBLOCK/SOCK_CLOEXEC: set both with fcntl afterwards (AF_UNIX and SOCK_STREAM are 1 there too).
         Native.check(C.socketpair(Linux.AF_UNIX, Linux.SOCK_STREAM, 0, s.smallAddress), "socketpair");
-        int[] fds = {s.small.getInt(0), s.small.getInt(4)};
+        return nonBlockingPair(s.small.getInt(0), s.small.getInt(4));
+    }
+
+    /** Where the OS cannot create them so (macOS): sets both flags with fcntl, or closes both fds. */
+    private static int[] nonBlockingPair(int a, int b) throws ReactorException {
         try {
-            for (int fd : fds) {
+            for (int fd : new int[] {a, b}) {
                 setNonBlocking(fd);
                 setCloseOnExec(fd);
             }
         } catch (ReactorException e) {
-            C.close(fds[0]);
-            C.close(fds[1]);
+            C.close(a);
+            C.close(b);
             throw e;
         }
-        return fds;
+        return new int[] {a, b};
     }
 
     /** A non-blocking eventfd with counter 0. Linux only. */
