@@ -21,6 +21,8 @@ public final class Fds {
     private Fds() { }
 
     private static final LibC C = Native.libc();
+    /** O_NONBLOCK: 0x800 on Linux (probe-checked), 0x4 on macOS/BSD (not checkable on this machine). */
+    private static final int O_NONBLOCK = Platform.LINUX ? Linux.O_NONBLOCK : 0x4;
 
     static LibC libc() {
         return C;
@@ -208,13 +210,12 @@ public final class Fds {
 
     public static void setNonBlocking(int fd) throws ReactorException {
         int flags = (int) Native.check(C.fcntl(fd, Linux.F_GETFL, 0), "fcntl", "F_GETFL", fd);
-        int nonBlock = Platform.LINUX ? Linux.O_NONBLOCK : 0x4;
-        if ((flags & nonBlock) == 0) Native.check(C.fcntl(fd, Linux.F_SETFL, flags | nonBlock), "fcntl", "F_SETFL", fd);
+        if ((flags & O_NONBLOCK) == 0) Native.check(C.fcntl(fd, Linux.F_SETFL, flags | O_NONBLOCK), "fcntl", "F_SETFL", fd);
     }
 
     public static boolean isNonBlocking(int fd) throws ReactorException {
         int flags = (int) Native.check(C.fcntl(fd, Linux.F_GETFL, 0), "fcntl", "F_GETFL", fd);
-        return (flags & (Platform.LINUX ? Linux.O_NONBLOCK : 0x4)) != 0;
+        return (flags & O_NONBLOCK) != 0;
     }
 
     static void setCloseOnExec(int fd) throws ReactorException {
