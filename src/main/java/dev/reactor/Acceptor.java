@@ -43,7 +43,7 @@ final class Acceptor implements Context {
             }
             Sockets.bind(fd, address);
             Sockets.listen(fd, options.backlog());
-            reactor.register(new Acceptor(fd, tcp, options, handler), true);
+            reactor.register(new Acceptor(fd, tcp, options, handler), Ownership.OWNED);
         } catch (IOException | RuntimeException e) {
             Fds.closeQuietly(fd);
             throw e;
@@ -77,7 +77,10 @@ final class Acceptor implements Context {
             if (conn < 0) return;   // queue empty
             starved = false;
             accepted(reactor, conn);
-            if (reactor.isClosed()) return;
+            // The handler may have closed the listener (and its number may already be a new
+            // listener's, or a connecting socket's): stop at the end of this registration. An
+            // Acceptor is registered once, so its identity is its registration.
+            if (reactor.isClosed() || reactor.context(fd) != this) return;
         }
     }
 

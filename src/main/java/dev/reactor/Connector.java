@@ -43,7 +43,7 @@ final class Connector implements Context {
             } catch (ReactorException e) {
                 c.immediateErrno = e.errno();   // refused, unreachable...: goes to onConnectFailed
             }
-            reactor.register(c, true);
+            reactor.register(c, Ownership.OWNED);
         } catch (IOException | RuntimeException e) {
             Fds.closeQuietly(fd);
             throw e;

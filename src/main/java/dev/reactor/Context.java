@@ -22,15 +22,21 @@ public interface Context {
     default void onNotify(Reactor reactor, Object message) throws Exception { }
 
     /**
-     * One of this Context's callbacks threw. The default deregisters the fd (it stays open: the
-     * reactor does not know who owns it) and logs through {@link System.Logger}; the loop goes on.
-     * Override to close the fd, reply with an error, or keep going.
+     * One of this Context's callbacks threw. The default ends the registration as the fd's
+     * {@link Ownership} says: an {@link Ownership#OWNED} fd (an accepted or connected socket, say)
+     * is closed, so the peer sees the close; a {@link Ownership#BORROWED} one is deregistered and
+     * stays open (it belongs to someone else). It logs through {@link System.Logger}; the loop goes
+     * on. Override to reply with an error, keep going, or decide otherwise. Never called for a
+     * registration that ended during the failed callback.
      */
     default void onError(Reactor reactor, Exception error) {
         // Only this registration: the callback may have replaced itself on fd before it threw.
-        if (!reactor.isClosed() && reactor.context(fd()) == this) reactor.deregister(fd());
+        boolean mine = !reactor.isClosed() && reactor.context(fd()) == this;
+        boolean owned = mine && reactor.ownership(fd()) == Ownership.OWNED;
+        if (owned) reactor.close(fd());
+        else if (mine) reactor.deregister(fd());
         System.getLogger("dev.reactor").log(System.Logger.Level.WARNING,
-                () -> "fd " + fd() + ": callback failed; deregistered", error);
+                () -> "fd " + fd() + ": callback failed; " + (owned ? "closed" : "deregistered"), error);
     }
 
     /** Lambda form: {@code Context.of(fd, Interest.READ, (r, ev) -> ...)}. */

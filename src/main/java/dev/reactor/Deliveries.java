@@ -78,7 +78,7 @@ final class Deliveries {
                 delivered++;
                 try {
                     ((Runnable) payload).run();
-                } catch (RuntimeException e) {
+                } catch (Exception e) {     // checked ones too: Kotlin and Scala throw them from a Runnable
                     LOG.log(System.Logger.Level.WARNING, "execute: task failed", e);
                 }
                 continue;

@@ -24,7 +24,7 @@ final class FdTable {
     private Context[] contexts;
     private int[] generations;   // 0 = not registered
     private int[] interests;
-    private boolean[] owned;     // the reactor made this fd (listen/connect/accept) and closes it
+    private boolean[] owned;     // Ownership.OWNED: the reactor closes the fd when the registration ends
     private int nextGeneration = 1;
     private int count;
 
@@ -79,6 +79,8 @@ final class FdTable {
     }
 
     void setInterest(int fd, int interest) { interests[fd] = interest; }
+
+    void setOwned(int fd) { owned[fd] = true; }
 
     Context remove(int fd) {
         Context ctx = get(fd);

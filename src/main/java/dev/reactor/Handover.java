@@ -5,8 +5,12 @@ import java.net.SocketAddress;
 
 /**
  * Hands a connected socket (accepted or connected) to the user's {@link ConnectionHandler} and
- * registers the Context it returns as reactor-owned. Whatever goes wrong costs that one fd only:
- * a null Context, a throwing handler or a Context that cannot be registered closes it.
+ * registers the Context it returns as {@link Ownership#OWNED}. The fd is the reactor's from the
+ * moment it exists: a handler that registers its Context itself (to arm a timeout on it, say)
+ * gets that registration made owned too. Whatever goes wrong costs that one fd only, and never
+ * leaks it: a null Context, a throwing handler (an Error included, which then goes on up) or a
+ * Context that cannot be registered closes it. It runs in a callback, where close(fd) works even
+ * while a close() of the reactor is pending.
  */
 final class Handover {
     private Handover() { }
@@ -15,41 +19,40 @@ final class Handover {
 
     /** True when the connection is registered and in the user's hands. */
     static boolean open(Reactor reactor, ConnectionHandler handler, int fd, SocketAddress peer) {
-        Context ctx;
+        Context ctx = null;
+        boolean returned = false;
         try {
             ctx = handler.onConnection(reactor, fd, peer);
+            returned = true;
         } catch (Exception e) {
             LOG.log(System.Logger.Level.WARNING, () -> "fd " + fd + " (" + peer + "): onConnection threw; closed", e);
-            close(reactor, fd);
+        } finally {
+            if (!returned) reactor.close(fd);     // an Error passes on up, but not with the fd
+        }
+        if (!returned) return false;
+        if (ctx == null || reactor.isClosed()) {   // refused, or the handler closed the reactor
+            reactor.close(fd);
             return false;
         }
-        if (ctx == null) {
-            close(reactor, fd);
-            return false;
+        if (reactor.context(fd) == ctx) {          // the handler registered it itself
+            reactor.adopt(fd);
+            return true;
         }
-        if (reactor.isClosed()) {          // the handler closed the reactor: nothing to register into
-            close(reactor, fd);
-            return false;
-        }
-        if (reactor.context(fd) == ctx) return true;   // the handler registered it itself
         if (ctx.fd() != fd) {
+            Context wrong = ctx;
             LOG.log(System.Logger.Level.WARNING, () -> "fd " + fd + " (" + peer + "): onConnection returned a Context"
-                    + " for fd " + ctx.fd() + "; closed");
-            close(reactor, fd);
+                    + " for fd " + wrong.fd() + "; closed");
+            reactor.close(fd);
             return false;
         }
         try {
-            reactor.register(ctx, true);
+            reactor.register(ctx, Ownership.OWNED);
         } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, () -> "fd " + fd + " (" + peer + "): cannot register " + ctx + "; closed", e);
-            close(reactor, fd);
+            Context refused = ctx;
+            LOG.log(System.Logger.Level.WARNING, () -> "fd " + fd + " (" + peer + "): cannot register " + refused + "; closed", e);
+            reactor.close(fd);
             return false;
         }
         return true;
-    }
-
-    static void close(Reactor reactor, int fd) {
-        if (reactor.isClosed()) reactor.libc().close(fd);
-        else reactor.close(fd);
     }
 }

@@ -85,13 +85,21 @@ public final class Reactor implements AutoCloseable {
 
     // ---- registration ---------------------------------------------------------------------
 
-    /** Watch ctx.fd() for ctx.interest(). Throws if the fd is already registered, invalid, or not pollable. */
+    /**
+     * Watch ctx.fd() for ctx.interest(), {@link Ownership#BORROWED}: the reactor never closes the
+     * fd on its own. Throws if the fd is already registered, invalid, or not pollable.
+     */
     public void register(Context ctx) throws IOException {
-        register(ctx, false);
+        register(ctx, Ownership.BORROWED);
     }
 
-    void register(Context ctx, boolean owned) throws IOException {
+    /**
+     * Watch ctx.fd() for ctx.interest(); {@link Ownership#OWNED} hands the fd to the reactor, which
+     * then closes it on every path that ends the registration except {@link #deregister}.
+     */
+    public void register(Context ctx, Ownership ownership) throws IOException {
         Objects.requireNonNull(ctx, "ctx");
+        Objects.requireNonNull(ownership, "ownership");
         checkLoop("register");
         int fd = ctx.fd();
         int interest = ctx.interest();
@@ -105,11 +113,31 @@ public final class Reactor implements AutoCloseable {
             }
             int generation = table.newGeneration();
             poller.add(fd, token(fd, generation), interest);
-            table.put(fd, ctx, generation, interest, owned);
+            table.put(fd, ctx, generation, interest, ownership == Ownership.OWNED);
         }
     }
 
-    /** Replace the interest set of a registered fd ({@link Interest} bits; 0 mutes it). Also re-arms ONESHOT. */
+    /** Who closes fd: {@link Ownership#OWNED} or {@link Ownership#BORROWED}; null when it is not registered. */
+    public Ownership ownership(int fd) {
+        checkLoopUntilReleased("ownership");
+        if (table.get(fd) == null) return null;
+        return table.owned(fd) ? Ownership.OWNED : Ownership.BORROWED;
+    }
+
+    /** The registration on fd becomes owned (a handler registered an accepted socket itself). */
+    void adopt(int fd) {
+        table.setOwned(fd);
+    }
+
+    /**
+     * Replace the interest set of a registered fd ({@link Interest} bits); also re-arms ONESHOT.
+     * 0 mutes it: the Context is not dispatched at all until unmuted, even if the fd hangs up or
+     * fails meanwhile (epoll reports HUP and ERR whatever the interest, so a muted fd is armed
+     * ONESHOT with no events: the kernel disarms it after at most one report, which the loop
+     * drops). If the fd was closed behind the reactor's back, the kernel has forgotten it: this
+     * throws ENOENT (or EBADF) and removes the registration, without closing the number, which
+     * may belong to another file by now; it never attaches a new file to the old Context.
+     */
     public void interest(int fd, int interest) throws IOException {
         checkLoop("interest");
         if (interest != 0) checkInterest("interest", fd, interest);
@@ -118,12 +146,26 @@ public final class Reactor implements AutoCloseable {
             if (table.get(fd) == null) {
                 throw new ReactorException("interest(fd=" + fd + ")", Errno.ENOENT, "not registered");
             }
-            poller.modify(fd, token(fd, table.generation(fd)), table.interest(fd), interest);
+            try {
+                poller.modify(fd, token(fd, table.generation(fd)), table.interest(fd), interest);
+            } catch (ReactorException e) {
+                if (e.errno() != Errno.ENOENT && e.errno() != Errno.EBADF) throw e;
+                Context gone = table.remove(fd);
+                ReactorException closed = new ReactorException("interest(fd=" + fd + ")", e.errno(),
+                        "the fd was closed while registered to " + gone + " (deregister before you close);"
+                        + " its registration is removed and the fd number left alone");
+                closed.addSuppressed(e);
+                throw closed;
+            }
             table.setInterest(fd, interest);
         }
     }
 
-    /** Stop watching fd; the fd stays open (it may belong to someone else). Returns its Context, or null. */
+    /**
+     * Stop watching fd; the fd stays open, even an {@link Ownership#OWNED} one, which is handed
+     * back to the caller (who closes it from then on). Pending timers and messages for this
+     * registration are dropped. Returns its Context, or null.
+     */
     public Context deregister(int fd) {
         checkLoopUntilReleased("deregister");
         synchronized (lifecycle) {
@@ -137,7 +179,7 @@ public final class Reactor implements AutoCloseable {
         }
     }
 
-    /** Deregister, then close the fd. */
+    /** Deregister, then close the fd, owned or borrowed. */
     public void close(int fd) {
         checkLoopUntilReleased("close");
         if (fd < 0) return;
@@ -424,6 +466,10 @@ public final class Reactor implements AutoCloseable {
             stats.staleEventsDropped++;
             return 0;
         }
+        if (table.interest(fd) == 0) {             // muted: the kernel's last HUP/ERR, or one earlier in this batch
+            stats.mutedEventsDropped++;
+            return 0;
+        }
         try {
             ctx.onEvent(this, poller.events(i));
         } catch (Exception e) {
@@ -432,15 +478,30 @@ public final class Reactor implements AutoCloseable {
         return 1;
     }
 
-    /** A callback threw: its Context decides (onError); if that throws too, deregister it. */
+    /**
+     * A callback threw: its Context decides (onError). A registration that ended during the
+     * callback (the Context closed or replaced its fd, then threw) is no longer its to decide
+     * about: onError never runs for it, the failure is logged. If onError throws too, the
+     * registration ends as it would by default: closed if owned, deregistered if borrowed.
+     */
     void failed(Context ctx, int fd, int generation, Exception error) {
+        if (table.get(fd, generation) != ctx) {
+            LOG.log(System.Logger.Level.WARNING, () -> "fd " + fd + ": " + ctx + " failed after its registration ended", error);
+            return;
+        }
         try {
             ctx.onError(this, error);
         } catch (Exception again) {
             again.addSuppressed(error);
-            LOG.log(System.Logger.Level.WARNING, () -> "fd " + fd + ": onError failed; deregistered", again);
-            if (!isClosed() && table.get(fd, generation) == ctx) deregister(fd);
+            LOG.log(System.Logger.Level.WARNING, () -> "fd " + fd + ": onError failed; registration ended", again);
+            if (!isClosed() && table.get(fd, generation) == ctx) end(fd);
         }
+    }
+
+    /** Ends fd's registration the way failures do: an owned fd is closed, a borrowed one deregistered. */
+    private void end(int fd) {
+        if (table.owned(fd)) close(fd);
+        else deregister(fd);
     }
 
     // ---- lifecycle -------------------------------------------------------------------------
@@ -479,12 +540,14 @@ public final class Reactor implements AutoCloseable {
     }
 
     /**
-     * Idempotent. Closes the poller and the fds the reactor made (listening, connecting and
-     * accepted sockets); user fds are only deregistered. From a callback, takes effect when the
-     * current iteration ends: the rest of it is still delivered, and cleanup (deregister,
-     * close(fd), context, cancel) still works there; other calls throw. From another thread while
-     * the loop runs, wakes it and returns once it has exited and released everything (so it waits
-     * for a callback in progress). While no loop runs, releases at once.
+     * Idempotent. Closes the poller and every {@link Ownership#OWNED} fd (listening, connecting
+     * and accepted sockets, and fds registered as owned); borrowed fds are only deregistered.
+     * From a callback, takes effect when the current iteration ends: the rest of it is still
+     * delivered, and cleanup (deregister, close(fd), context, cancel) still works there; other
+     * calls throw. From another thread while the loop runs, wakes it and returns once it has
+     * exited and released everything (so it waits for a callback in progress, even when the
+     * calling thread is interrupted: its interrupt flag is set again on return). While no loop
+     * runs, releases at once.
      */
     @Override
     public void close() {
@@ -498,16 +561,19 @@ public final class Reactor implements AutoCloseable {
             if (Thread.currentThread() == owner) return;  // inside a callback: the loop releases on exit
         }
         wakeIfBlocked();
+        // Uninterruptibly, as promised: an interrupt is kept for the caller, not taken as a reason
+        // to return while a callback still runs and the loop still holds its fds.
+        boolean interrupted = false;
         synchronized (lifecycle) {
             while (!closed) {
                 try {
                     lifecycle.wait();                     // exit() releases, then notifies
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();   // the loop still releases when it exits
-                    return;
+                    interrupted = true;
                 }
             }
         }
+        if (interrupted) Thread.currentThread().interrupt();
     }
 
     /** Under the lock, so no registration or wakeup can use the poller's fds while they close. */

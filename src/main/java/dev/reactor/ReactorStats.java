@@ -10,6 +10,7 @@ public final class ReactorStats {
     long iterations;
     long eventsDispatched;
     long staleEventsDropped;
+    long mutedEventsDropped;
     long timersFired;
     long timersDropped;
     long messagesDelivered;
@@ -24,6 +25,8 @@ public final class ReactorStats {
     public long eventsDispatched() { return eventsDispatched; }
     /** Events for a registration that had ended (fd closed or reused within one batch). */
     public long staleEventsDropped() { return staleEventsDropped; }
+    /** Events for a muted fd ({@code interest(fd, 0)}): at most one per mute, plus any already in the batch. */
+    public long mutedEventsDropped() { return mutedEventsDropped; }
     /** Timer callbacks run (handler or onTimeout). */
     public long timersFired() { return timersFired; }
     /** fd timers whose registration ended before they expired. */
@@ -37,7 +40,7 @@ public final class ReactorStats {
 
     @Override public String toString() {
         return "ReactorStats{iterations=" + iterations + ", eventsDispatched=" + eventsDispatched
-                + ", staleEventsDropped=" + staleEventsDropped + ", timersFired=" + timersFired
+                + ", staleEventsDropped=" + staleEventsDropped + ", mutedEventsDropped=" + mutedEventsDropped + ", timersFired=" + timersFired
                 + ", timersDropped=" + timersDropped + ", messagesDelivered=" + messagesDelivered
                 + ", messagesDropped=" + messagesDropped + ", wakeupsWritten=" + wakeupsWritten() + "}";
     }

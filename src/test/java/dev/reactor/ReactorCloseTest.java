@@ -85,7 +85,7 @@ class ReactorCloseTest {
         int[] pair = Fds.socketpair();
         try {
             Reactor reactor = Reactor.open();
-            reactor.register(new Recorder(pair[0], Interest.READ), true);   // as listen/connect/accept do
+            reactor.register(new Recorder(pair[0], Interest.READ), Ownership.OWNED);
             reactor.close();
             assertFalse(Fds.isOpen(pair[0]), "an owned fd is closed with the reactor");
             assertTrue(Fds.isOpen(pair[1]));

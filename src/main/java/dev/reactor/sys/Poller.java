@@ -22,7 +22,11 @@ public interface Poller extends AutoCloseable {
 
     void add(int fd, long token, int interest) throws ReactorException;
 
-    /** Replace the interest set (kqueue needs the old one to remove filters). */
+    /**
+     * Replace the interest set (kqueue needs the old one to remove filters). 0 mutes: the fd stays
+     * registered, but reports nothing more (at most one event already on its way, which callers
+     * drop). ENOENT (or EBADF) when the fd was closed since it was added.
+     */
     void modify(int fd, long token, int oldInterest, int newInterest) throws ReactorException;
 
     /** Stop watching fd. Returns 0 or -errno: ENOENT/EBADF mean it was already gone (closed behind our back). */

@@ -104,6 +104,11 @@ public final class EpollPoller implements Poller {
     public int fd() { return epfd; }
 
     static int toEpoll(int interest) {
+        // Muted: epoll adds HUP and ERR to any interest, so "no events" still reports a hung-up fd
+        // on every wait. ONESHOT with no events disarms it after at most one such report (which
+        // the caller drops), yet keeps it in the set, keyed to this file: unmuting with MOD fails
+        // with ENOENT if the number has meanwhile gone to another file.
+        if (interest == 0) return EPOLLONESHOT;
         int ev = 0;
         if ((interest & Interest.READ) != 0) ev |= EPOLLIN | EPOLLRDHUP;
         if ((interest & Interest.WRITE) != 0) ev |= EPOLLOUT;
