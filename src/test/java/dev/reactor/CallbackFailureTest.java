@@ -18,6 +18,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -211,6 +212,42 @@ class CallbackFailureTest {
             reactor.send(healthy, "message");
             Loop.until(reactor, () -> errors.size() == 2);
             assertEquals(List.of("notify", "timeout"), errors.stream().map(Exception::getMessage).sorted().toList());
+        }
+    }
+
+    /** Kotlin and Scala throw checked exceptions from a Runnable without ceremony: so does this. */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
+        throw (T) t;
+    }
+
+    @Test
+    void shouldLogACheckedExceptionFromAnExecutedTaskAndKeepLooping() throws Exception {
+        try (Reactor reactor = Reactor.open()) {
+            boolean[] after = {false};
+            assertTrue(reactor.execute(() -> sneakyThrow(new IOException("checked, from a task"))));
+            assertTrue(reactor.execute(() -> after[0] = true));
+            Loop.until(reactor, () -> after[0]);
+            assertTrue(logged.stream().anyMatch(l -> l.getThrown() instanceof IOException
+                    && l.getThrown().getMessage().equals("checked, from a task")), "logged");
+            assertFalse(reactor.isClosed(), "the loop goes on");
+        }
+    }
+
+    @Test
+    void shouldNotCallOnErrorForARegistrationTheCallbackEnded() throws Exception {
+        Failing selfClosing = new Failing(failing, new IOException("after deregistering itself"), null) {
+            @Override public void onEvent(Reactor reactor, int events) throws Exception {
+                reactor.deregister(failing);
+                super.onEvent(reactor, events);
+            }
+        };
+        try (Reactor reactor = Reactor.open()) {
+            reactor.register(selfClosing);
+            assertEquals(1, reactor.runOnce(Duration.ZERO));
+            assertEquals(List.of(), selfClosing.errors, "its registration had ended: not its onError's to decide");
+            assertEquals(1, logged.size(), "the failure is still logged");
+            assertNull(reactor.context(failing));
         }
     }
 

@@ -128,6 +128,42 @@ class LifecycleTest {
         assertEquals(fdsBefore, Loop.openFds());
     }
 
+    @Test
+    void shouldWaitForTheCallbackEvenWhenTheClosingThreadIsInterrupted() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean callbackDone = new AtomicBoolean();
+        AtomicBoolean doneWhenCloseReturned = new AtomicBoolean();
+        AtomicBoolean interruptKept = new AtomicBoolean();
+        Reactor reactor = Reactor.open();
+        RunningLoop loop = RunningLoop.start(reactor);
+        assertTrue(reactor.execute(() -> {
+            entered.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            callbackDone.set(true);
+        }));
+        await(entered);
+        Thread closer = start("interrupted-closer", () -> {
+            Thread.currentThread().interrupt();   // interrupted before it even starts waiting
+            reactor.close();
+            doneWhenCloseReturned.set(callbackDone.get());
+            interruptKept.set(Thread.currentThread().isInterrupted());
+        });
+        Loop.await(Loop.DEFAULT_DEADLINE, () -> closer.getState() == Thread.State.WAITING || !closer.isAlive());
+        closer.interrupt();                       // and once more while it waits
+        release.countDown();
+        closer.join(Loop.DEFAULT_DEADLINE.toMillis());
+        assertFalse(closer.isAlive());
+        assertTrue(doneWhenCloseReturned.get(), "close() returned while the callback was still running");
+        assertTrue(interruptKept.get(), "the interrupt flag is set again on return");
+        loop.awaitReturn(Loop.DEFAULT_DEADLINE);
+        assertTrue(reactor.isClosed());
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.reactor.testing.Idle#strategies")
     void shouldKeepAStopRequestedBeforeRunStarts(IdleStrategy idle) throws Exception {
