@@ -14,7 +14,6 @@ import java.net.SocketAddress;
  * readiness it cannot consume: the pending connections wait in the kernel's queue meanwhile.
  */
 final class Acceptor implements Context {
-    private static final System.Logger LOG = System.getLogger("dev.reactor");
 
     private final int fd;
     private final boolean tcp;
@@ -100,7 +99,7 @@ final class Acceptor implements Context {
     private void pause(Reactor reactor, ReactorException cause) throws IOException {
         if (!starved) {
             starved = true;
-            LOG.log(System.Logger.Level.WARNING, () -> "listener fd " + fd + ": " + cause.getMessage()
+            Logs.warning(() -> "listener fd " + fd + ": " + cause.getMessage()
                     + "; accepting pauses for " + options.acceptPause().toMillis() + " ms at a time until fds free up");
         }
         paused = true;
@@ -119,7 +118,7 @@ final class Acceptor implements Context {
     @Override
     public void onError(Reactor reactor, Exception error) {
         if (reactor.isClosed()) return;       // closing: the reactor closes the listener itself
-        LOG.log(System.Logger.Level.ERROR, () -> "listener fd " + fd + " failed; closed", error);
+        Logs.error(() -> "listener fd " + fd + " failed; closed", error);
         reactor.close(fd);
     }
 

@@ -14,7 +14,6 @@ import java.net.SocketAddress;
  * {@link Reactor#connect}: even an immediate result is delivered from the loop.
  */
 final class Connector implements Context {
-    private static final System.Logger LOG = System.getLogger("dev.reactor");
 
     private final int fd;
     private final SocketAddress address;
@@ -98,7 +97,7 @@ final class Connector implements Context {
             handler.onConnectFailed(reactor, address, cause);
         } catch (RuntimeException e) {
             e.addSuppressed(cause);
-            LOG.log(System.Logger.Level.WARNING, () -> call() + ": onConnectFailed threw", e);
+            Logs.warning(() -> call() + ": onConnectFailed threw", e);
         }
     }
 

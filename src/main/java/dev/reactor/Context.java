@@ -35,8 +35,7 @@ public interface Context {
         boolean owned = mine && reactor.ownership(fd()) == Ownership.OWNED;
         if (owned) reactor.close(fd());
         else if (mine) reactor.deregister(fd());
-        System.getLogger("dev.reactor").log(System.Logger.Level.WARNING,
-                () -> "fd " + fd() + ": callback failed; " + (owned ? "closed" : "deregistered"), error);
+        Logs.warning(() -> "fd " + fd() + ": callback failed; " + (owned ? "closed" : "deregistered"), error);
     }
 
     /** Lambda form: {@code Context.of(fd, Interest.READ, (r, ev) -> ...)}. */

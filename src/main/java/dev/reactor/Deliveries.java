@@ -7,7 +7,6 @@ package dev.reactor;
  * dropped and counted. Loop thread only.
  */
 final class Deliveries {
-    private static final System.Logger LOG = System.getLogger("dev.reactor");
 
     private final Reactor reactor;
     private final FdTable table;
@@ -43,7 +42,7 @@ final class Deliveries {
                 try {
                     ((TimeoutHandler) handler).onTimeout(reactor, id);
                 } catch (Exception e) {
-                    LOG.log(System.Logger.Level.WARNING, () -> "timer " + id + " failed", e);
+                    Logs.warning(() -> "timer " + id + " failed", e);
                 }
                 continue;
             }
@@ -79,7 +78,7 @@ final class Deliveries {
                 try {
                     ((Runnable) payload).run();
                 } catch (Exception e) {     // checked ones too: Kotlin and Scala throw them from a Runnable
-                    LOG.log(System.Logger.Level.WARNING, "execute: task failed", e);
+                    Logs.warning(() -> "execute: task failed", e);
                 }
                 continue;
             }

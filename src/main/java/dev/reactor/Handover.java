@@ -15,7 +15,6 @@ import java.net.SocketAddress;
 final class Handover {
     private Handover() { }
 
-    private static final System.Logger LOG = System.getLogger("dev.reactor");
 
     /** True when the connection is registered and in the user's hands. */
     static boolean open(Reactor reactor, ConnectionHandler handler, int fd, SocketAddress peer) {
@@ -25,7 +24,7 @@ final class Handover {
             ctx = handler.onConnection(reactor, fd, peer);
             returned = true;
         } catch (Exception e) {
-            LOG.log(System.Logger.Level.WARNING, () -> "fd " + fd + " (" + peer + "): onConnection threw; closed", e);
+            Logs.warning(() -> "fd " + fd + " (" + peer + "): onConnection threw; closed", e);
         } finally {
             if (!returned) reactor.close(fd);     // an Error passes on up, but not with the fd
         }
@@ -40,7 +39,7 @@ final class Handover {
         }
         if (ctx.fd() != fd) {
             Context wrong = ctx;
-            LOG.log(System.Logger.Level.WARNING, () -> "fd " + fd + " (" + peer + "): onConnection returned a Context"
+            Logs.warning(() -> "fd " + fd + " (" + peer + "): onConnection returned a Context"
                     + " for fd " + wrong.fd() + "; closed");
             reactor.close(fd);
             return false;
@@ -49,7 +48,7 @@ final class Handover {
             reactor.register(ctx, Ownership.OWNED);
         } catch (IOException | RuntimeException e) {
             Context refused = ctx;
-            LOG.log(System.Logger.Level.WARNING, () -> "fd " + fd + " (" + peer + "): cannot register " + refused + "; closed", e);
+            Logs.warning(() -> "fd " + fd + " (" + peer + "): cannot register " + refused + "; closed", e);
             reactor.close(fd);
             return false;
         }

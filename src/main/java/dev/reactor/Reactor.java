@@ -21,7 +21,6 @@ import java.util.Objects;
  * throws {@link IllegalStateException}.
  */
 public final class Reactor implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger("dev.reactor");
     private static final VarHandle BLOCKED;
     static {
         try {
@@ -62,6 +61,7 @@ public final class Reactor implements AutoCloseable {
     private int batchEnd;
 
     private Reactor(ReactorConfig config) throws IOException {
+        Logs.prepare();                     // while fds are plentiful: see Logs
         this.config = config;
         this.libc = Native.load(config.backend());
         this.table = new FdTable(config.initialFds());
@@ -486,14 +486,14 @@ public final class Reactor implements AutoCloseable {
      */
     void failed(Context ctx, int fd, int generation, Exception error) {
         if (table.get(fd, generation) != ctx) {
-            LOG.log(System.Logger.Level.WARNING, () -> "fd " + fd + ": " + ctx + " failed after its registration ended", error);
+            Logs.warning(() -> "fd " + fd + ": " + ctx + " failed after its registration ended", error);
             return;
         }
         try {
             ctx.onError(this, error);
         } catch (Exception again) {
             again.addSuppressed(error);
-            LOG.log(System.Logger.Level.WARNING, () -> "fd " + fd + ": onError failed; registration ended", again);
+            Logs.warning(() -> "fd " + fd + ": onError failed; registration ended", again);
             if (!isClosed() && table.get(fd, generation) == ctx) end(fd);
         }
     }
