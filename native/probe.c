@@ -8,7 +8,9 @@
 #include <netinet/tcp.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <linux/kcmp.h>
 #include <sys/epoll.h>
+#include <sys/syscall.h>
 #include <sys/eventfd.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -34,6 +36,11 @@ int main(void) {
     C(EFD_NONBLOCK); C(EFD_CLOEXEC); C(EFD_SEMAPHORE);
     C(TFD_NONBLOCK); C(TFD_CLOEXEC); C(TFD_TIMER_ABSTIME); C(CLOCK_REALTIME); C(CLOCK_MONOTONIC);
     C(PR_SET_TIMERSLACK); C(PR_GET_TIMERSLACK);
+    C(SYS_kcmp); C(KCMP_EPOLL_TFD);
+    SIZE(struct kcmp_epoll_slot, "KCMP_EPOLL_SLOT");
+    OFF(struct kcmp_epoll_slot, efd, "KCMP_EPOLL_SLOT_EFD");
+    OFF(struct kcmp_epoll_slot, tfd, "KCMP_EPOLL_SLOT_TFD");
+    OFF(struct kcmp_epoll_slot, toff, "KCMP_EPOLL_SLOT_TOFF");
     SIZE(struct timespec, "TIMESPEC");
     OFF(struct timespec, tv_sec, "TIMESPEC_TV_SEC");
     OFF(struct timespec, tv_nsec, "TIMESPEC_TV_NSEC");

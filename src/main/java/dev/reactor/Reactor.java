@@ -56,6 +56,9 @@ public final class Reactor implements AutoCloseable {
     /** 1 while the loop is (about to be) blocked in the kernel: a sender must then wake it. */
     @SuppressWarnings("unused") private volatile int blocked;
     private long lastWorkNanos;
+    /** An unreachable registration reported: rebuild the kernel set before the next poll. */
+    private boolean rebuildPending;
+    private boolean rebuildRefusedLogged;
     /** The batch the last poll returned: events [batchNext, batchEnd) are not dispatched yet. */
     private int batchNext;
     private int batchEnd;
@@ -152,9 +155,9 @@ public final class Reactor implements AutoCloseable {
                 if (e.errno() != Errno.ENOENT && e.errno() != Errno.EBADF) throw e;
                 Context gone = table.remove(fd);
                 ReactorException closed = new ReactorException("interest(fd=" + fd + ")", e.errno(),
-                        "the fd was closed while registered to " + gone + " (deregister before you close);"
-                        + " its registration is removed and the fd number left alone");
-                closed.addSuppressed(e);
+                        "epoll_ctl(MOD) finds the fd closed while registered to " + gone + " (deregister before"
+                        + " you close); the registration is removed, the fd number left alone");
+                closed.initCause(e);
                 throw closed;
             }
             table.setInterest(fd, interest);
@@ -173,7 +176,7 @@ public final class Reactor implements AutoCloseable {
             Context ctx = table.get(fd);
             if (ctx == null) return null;
             // ENOENT/EBADF: the fd was closed behind our back, and epoll forgot it already.
-            poller.delete(fd, table.interest(fd));
+            poller.delete(fd, token(fd, table.generation(fd)), table.interest(fd));
             table.remove(fd);
             return ctx;
         }
@@ -390,6 +393,7 @@ public final class Reactor implements AutoCloseable {
         // An Error thrown by a callback cut the last batch short: dispatch the rest of it before
         // polling again, or an edge-triggered (or oneshot) fd in it would never be reported again.
         boolean resuming = batchNext < batchEnd;
+        if (rebuildPending && !resuming) rebuild();
         boolean didNotBlock = !resuming && poll(maxDeadline, once);
         stats.iterations++;
         int work = dispatch() + deliveries.expireTimers() + deliveries.drainMailbox();
@@ -400,6 +404,38 @@ public final class Reactor implements AutoCloseable {
             Thread.onSpinWait();
         }
         return work;
+    }
+
+    /**
+     * The kernel keeps reporting a registration that was deregistered after its fd had been closed
+     * behind the reactor's back while a dup of it kept the file open (epoll keys on the file, not
+     * the number, and the number no longer leads to it): level-triggered, it would make every
+     * wait return at once. A new set with the live registrations leaves it behind. A registration
+     * whose number no longer leads to its file ends there, without closing the number.
+     */
+    private void rebuild() {
+        rebuildPending = false;
+        synchronized (lifecycle) {
+            if (!poller.beginRebuild()) {
+                if (!rebuildRefusedLogged) {
+                    rebuildRefusedLogged = true;
+                    Logs.warning(() -> "a registration whose fd was closed behind the reactor's back (while a dup kept"
+                            + " its file open) keeps reporting, and the epoll set cannot be rebuilt here (kcmp"
+                            + " unavailable, or no fd left): deregister before you close");
+                }
+                return;
+            }
+            table.forEach(fd -> {
+                int generation = table.generation(fd);
+                if (!poller.carryOver(fd, token(fd, generation), table.interest(fd))) {
+                    Context gone = table.remove(fd);
+                    Logs.warning(() -> "fd " + fd + " was closed behind the reactor's back while registered to "
+                            + gone + "; registration removed, the number left alone (deregister before you close)");
+                }
+            });
+            poller.endRebuild();
+            stats.pollerRebuilds++;
+        }
     }
 
     /** Waits for the next batch of events; returns true when it did not block (a spinning poll). */
@@ -464,12 +500,16 @@ public final class Reactor implements AutoCloseable {
         Context ctx = table.get(fd, generation);
         if (ctx == null) {                         // closed, or fd reused, earlier in this batch
             stats.staleEventsDropped++;
+            if (poller.isUnreachable(token)) rebuildPending = true;
             return 0;
         }
-        if (table.interest(fd) == 0) {             // muted: the kernel's last HUP/ERR, or one earlier in this batch
+        int interest = table.interest(fd);
+        if (interest == 0) {                       // muted: the kernel's last HUP/ERR, or one earlier in this batch
             stats.mutedEventsDropped++;
             return 0;
         }
+        // The kernel disarmed it: until interest() re-arms it, it is as good as muted.
+        if ((interest & Interest.ONESHOT) != 0) table.setInterest(fd, 0);
         try {
             ctx.onEvent(this, poller.events(i));
         } catch (Exception e) {

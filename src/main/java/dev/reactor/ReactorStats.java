@@ -11,6 +11,7 @@ public final class ReactorStats {
     long eventsDispatched;
     long staleEventsDropped;
     long mutedEventsDropped;
+    long pollerRebuilds;
     long timersFired;
     long timersDropped;
     long messagesDelivered;
@@ -27,6 +28,11 @@ public final class ReactorStats {
     public long staleEventsDropped() { return staleEventsDropped; }
     /** Events for a muted fd ({@code interest(fd, 0)}): at most one per mute, plus any already in the batch. */
     public long mutedEventsDropped() { return mutedEventsDropped; }
+    /**
+     * Times the kernel set was rebuilt to leave behind a registration it could no longer remove
+     * (an fd closed behind the reactor's back while a dup kept its file open).
+     */
+    public long pollerRebuilds() { return pollerRebuilds; }
     /** Timer callbacks run (handler or onTimeout). */
     public long timersFired() { return timersFired; }
     /** fd timers whose registration ended before they expired. */
@@ -40,7 +46,7 @@ public final class ReactorStats {
 
     @Override public String toString() {
         return "ReactorStats{iterations=" + iterations + ", eventsDispatched=" + eventsDispatched
-                + ", staleEventsDropped=" + staleEventsDropped + ", mutedEventsDropped=" + mutedEventsDropped + ", timersFired=" + timersFired
+                + ", staleEventsDropped=" + staleEventsDropped + ", mutedEventsDropped=" + mutedEventsDropped + ", pollerRebuilds=" + pollerRebuilds + ", timersFired=" + timersFired
                 + ", timersDropped=" + timersDropped + ", messagesDelivered=" + messagesDelivered
                 + ", messagesDropped=" + messagesDropped + ", wakeupsWritten=" + wakeupsWritten() + "}";
     }

@@ -42,6 +42,9 @@ public interface LibC {
     int dup(int fd);
     /** prctl(option, arg2): only the one-argument options (PR_SET_TIMERSLACK, PR_GET_TIMERSLACK). */
     int prctl(int option, long arg2);
+    int getpid();
+    /** kcmp(2) through syscall(2) (glibc has no wrapper): 0 when the two kernel objects are the same. Linux. */
+    int kcmp(int pid1, int pid2, int type, long idx1, long idx2);
 
     // ---- sockets ----
     int socket(int domain, int type, int protocol);

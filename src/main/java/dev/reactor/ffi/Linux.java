@@ -31,6 +31,14 @@ public final class Linux {
     public static final int PR_SET_TIMERSLACK = 29;
     public static final int PR_GET_TIMERSLACK = 30;
 
+    // kcmp(2), reached through syscall(2): is fd's file the one an epoll set holds under a number?
+    public static final int SYS_kcmp = Platform.X86_64 ? 312 : 272;
+    public static final int KCMP_EPOLL_TFD = 7;
+    public static final int SIZEOF_KCMP_EPOLL_SLOT = 12;
+    public static final int OFFSETOF_KCMP_EPOLL_SLOT_EFD = 0;
+    public static final int OFFSETOF_KCMP_EPOLL_SLOT_TFD = 4;
+    public static final int OFFSETOF_KCMP_EPOLL_SLOT_TOFF = 8;
+
     // struct timespec { time_t tv_sec; long tv_nsec; } and struct itimerspec { interval; value; }
     public static final int SIZEOF_TIMESPEC = 16;
     public static final int OFFSETOF_TIMESPEC_TV_SEC = 0;

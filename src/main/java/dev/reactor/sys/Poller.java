@@ -30,7 +30,39 @@ public interface Poller extends AutoCloseable {
     void modify(int fd, long token, int oldInterest, int newInterest) throws ReactorException;
 
     /** Stop watching fd. Returns 0 or -errno: ENOENT/EBADF mean it was already gone (closed behind our back). */
-    int delete(int fd, int interest);
+    int delete(int fd, long token, int interest);
+
+    /**
+     * True when {@code token} is a registration this poller could not remove (its delete or
+     * modify found the fd already closed) and the kernel still reports it. epoll keys on the open
+     * file, not the number: a file kept open by a dup of the closed fd stays in the set, out of
+     * reach, and a level-triggered one would make every wait return at once. The caller then
+     * {@linkplain #beginRebuild rebuilds} the set. Never true on kqueue, whose close(2) removes the fd's knotes.
+     */
+    default boolean isUnreachable(long token) {
+        return false;
+    }
+
+    /**
+     * Starts a new kernel set, to carry the live registrations over ({@link #carryOver}) and
+     * leave the unreachable ones behind ({@link #endRebuild}). False when it cannot (no fd left,
+     * or no way to check that an fd is still the file that was registered): the set stays as it is.
+     */
+    default boolean beginRebuild() {
+        return false;
+    }
+
+    /**
+     * Adds a live registration to the new set, if fd is still the file that was registered under
+     * this number (never a new file that took a closed fd's number). False when it is not: the
+     * caller ends that registration without closing the number.
+     */
+    default boolean carryOver(int fd, long token, int interest) {
+        return false;
+    }
+
+    /** The new set replaces the old one, which closes, and the unreachable registrations with it. */
+    default void endRebuild() { }
 
     /**
      * Wait until an event, a {@link #wakeup()} or the deadline ({@link System#nanoTime()} time,

@@ -3,6 +3,8 @@ package dev.reactor.ffi.jnr;
 import com.kenai.jffi.MemoryIO;
 import dev.reactor.ffi.Errno;
 import dev.reactor.ffi.LibC;
+import dev.reactor.ffi.Linux;
+import dev.reactor.ffi.Platform;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.annotations.SaveError;
 
@@ -34,6 +36,14 @@ public final class JnrLibC implements LibC {
         @SaveError int fcntl(int fd, int cmd, int arg);
         @SaveError int dup(int fd);
         @SaveError int prctl(int option, long arg2);
+        int getpid();
+        /**
+         * Seven arguments where syscall(2) needs six: jnr-ffi's generated stub corrupts the sixth
+         * argument of a six-argument call (jnr-ffi#181, seen here with 2.2.17: a C function summing
+         * six longs got garbage), and the seven-argument path does not. syscall(2) reads its
+         * arguments from registers and the stack itself, so the last one is ignored.
+         */
+        @SaveError long syscall(long number, long a1, long a2, long a3, long a4, long a5, long unused);
         @SaveError int socket(int domain, int type, int protocol);
         @SaveError int socketpair(int domain, int type, int protocol, long sv);
         @SaveError int bind(int fd, long addr, int addrLen);
@@ -106,6 +116,12 @@ public final class JnrLibC implements LibC {
     @Override public int dup(int fd) { return r(raw.dup(fd)); }
     @Override public int prctl(int option, long arg2) {
         try { return r(raw.prctl(option, arg2)); } catch (UnsatisfiedLinkError e) { return -Errno.ENOSYS; }
+    }
+    @Override public int getpid() { return raw.getpid(); }
+    @Override public int kcmp(int pid1, int pid2, int type, long idx1, long idx2) {
+        if (!Platform.LINUX) return -Errno.ENOSYS;
+        // syscall(2) is variadic; on the Linux ABIs we support, integer varargs travel as fixed ones do.
+        return (int) r(raw.syscall(Linux.SYS_kcmp, pid1, pid2, type, idx1, idx2, 0L));
     }
     @Override public int socket(int domain, int type, int protocol) { return r(raw.socket(domain, type, protocol)); }
     @Override public int socketpair(int domain, int type, int protocol, long sv) {

@@ -29,7 +29,8 @@ public final class EpollPoller implements Poller {
     private static final int MAX_EVENTS_LIMIT = 1 << 16;
 
     private final LibC c;
-    private final int epfd;
+    /** Replaced only by a rebuild (see {@link #isUnreachable}). */
+    private int epfd;
     private final int wakeFd;
     private int timerFd = -1;
     private boolean pwait2;
@@ -53,6 +54,18 @@ public final class EpollPoller implements Poller {
     int timerFdSettimeCalls;
     private boolean growBeforeNextWait;
     private boolean closed;
+
+    /**
+     * Tokens of registrations whose DEL or MOD found the fd closed. Usually the kernel dropped
+     * them with the file; but a dup of the fd keeps the file, and so the registration, alive and
+     * out of reach. Bounded: past it, any stale token counts as one.
+     */
+    private final long[] unreachable = new long[64];
+    private int unreachableCount;
+    private boolean unreachableOverflow;
+    /** The set being built by a rebuild, or -1. */
+    private int rebuildFd = -1;
+    private int pid;
 
     public EpollPoller(LibC libc, int initialEvents) throws ReactorException {
         this.c = libc;
@@ -127,9 +140,13 @@ public final class EpollPoller implements Poller {
     }
 
     private int ctl(int op, int fd, int epollEvents, long token) {
+        return ctl(epfd, op, fd, epollEvents, token);
+    }
+
+    private int ctl(int set, int op, int fd, int epollEvents, long token) {
         scratch.putInt(SCRATCH_EVENT + OFFSETOF_EPOLL_EVENT_EVENTS, epollEvents);
         scratch.putLong(SCRATCH_EVENT + OFFSETOF_EPOLL_EVENT_DATA, token);
-        return c.epoll_ctl(epfd, op, fd, scratchAddress + SCRATCH_EVENT);
+        return c.epoll_ctl(set, op, fd, scratchAddress + SCRATCH_EVENT);
     }
 
     @Override
@@ -139,13 +156,89 @@ public final class EpollPoller implements Poller {
 
     @Override
     public void modify(int fd, long token, int oldInterest, int newInterest) throws ReactorException {
-        Native.check(ctl(EPOLL_CTL_MOD, fd, toEpoll(newInterest), token), "epoll_ctl", "MOD", fd);
+        int r = ctl(EPOLL_CTL_MOD, fd, toEpoll(newInterest), token);
+        if (r == -Errno.ENOENT || r == -Errno.EBADF) rememberUnreachable(token);
+        Native.check(r, "epoll_ctl", "MOD", fd);
     }
 
     @Override
-    public int delete(int fd, int interest) {
-        return c.epoll_ctl(epfd, EPOLL_CTL_DEL, fd, scratchAddress + SCRATCH_EVENT);
+    public int delete(int fd, long token, int interest) {
+        int r = c.epoll_ctl(epfd, EPOLL_CTL_DEL, fd, scratchAddress + SCRATCH_EVENT);
+        if (r == -Errno.ENOENT || r == -Errno.EBADF) rememberUnreachable(token);
+        return r;
     }
+
+    // ---- registrations out of reach: a rebuilt set leaves them behind ---------------------------
+
+    private void rememberUnreachable(long token) {
+        if (unreachableCount < unreachable.length) unreachable[unreachableCount++] = token;
+        else unreachableOverflow = true;
+    }
+
+    @Override
+    public boolean isUnreachable(long token) {
+        if (unreachableOverflow) return true;
+        for (int i = 0; i < unreachableCount; i++) {
+            if (unreachable[i] == token) return true;
+        }
+        return false;
+    }
+
+    /**
+     * Only with kcmp(KCMP_EPOLL_TFD), which tells whether fd's file is the one this set holds
+     * under that number: re-adding a number without it could attach a new file to an old
+     * Context. Checked on the wakeup eventfd, which is certainly in the set; seccomp profiles
+     * that deny kcmp make this false, and the set stays as it is.
+     */
+    @Override
+    public boolean beginRebuild() {
+        if (pid == 0) pid = c.getpid();
+        if (!sameFileInSet(wakeFd)) return false;
+        int fresh = c.epoll_create1(EPOLL_CLOEXEC);
+        if (fresh < 0) return false;          // EMFILE: try again at the next unreachable event
+        if (ctl(fresh, EPOLL_CTL_ADD, wakeFd, EPOLLIN | EPOLLET, WAKEUP_TOKEN) < 0
+                || (timerFd >= 0 && ctl(fresh, EPOLL_CTL_ADD, timerFd, EPOLLIN | EPOLLET, TIMER_TOKEN) < 0)) {
+            c.close(fresh);
+            return false;
+        }
+        rebuildFd = fresh;
+        return true;
+    }
+
+    @Override
+    public boolean carryOver(int fd, long token, int interest) {
+        return sameFileInSet(fd) && ctl(rebuildFd, EPOLL_CTL_ADD, fd, toEpoll(interest), token) == 0;
+    }
+
+    @Override
+    public void endRebuild() {
+        c.close(epfd);
+        epfd = rebuildFd;
+        rebuildFd = -1;
+        unreachableCount = 0;
+        unreachableOverflow = false;
+    }
+
+    /**
+     * kcmp: is the file open at fd one of those registered in this set under the number fd? Several
+     * can be (an unreachable one and a new file's, say): toff walks them, until kcmp says equal (0),
+     * or that there is no such entry or fd (-errno); 1 and 2 only order two different files.
+     */
+    private boolean sameFileInSet(int fd) {
+        int base = SCRATCH_TIMESPEC;          // free between waits
+        scratch.putInt(base + Linux.OFFSETOF_KCMP_EPOLL_SLOT_EFD, epfd);
+        scratch.putInt(base + Linux.OFFSETOF_KCMP_EPOLL_SLOT_TFD, fd);
+        for (int toff = 0; toff < MAX_SAME_NUMBER; toff++) {
+            scratch.putInt(base + Linux.OFFSETOF_KCMP_EPOLL_SLOT_TOFF, toff);
+            int r = c.kcmp(pid, pid, Linux.KCMP_EPOLL_TFD, fd, scratchAddress + base);
+            if (r == 0) return true;
+            if (r < 0) return false;
+        }
+        return false;
+    }
+
+    /** Entries under one number that a rebuild looks through (one per file once held there). */
+    private static final int MAX_SAME_NUMBER = 64;
 
     @Override
     public int poll(long deadlineNanos) throws ReactorException {
@@ -255,6 +348,7 @@ public final class EpollPoller implements Poller {
         if (closed) return;
         closed = true;
         if (timerFd >= 0) c.close(timerFd);
+        if (rebuildFd >= 0) c.close(rebuildFd);
         c.close(wakeFd);
         c.close(epfd);
     }

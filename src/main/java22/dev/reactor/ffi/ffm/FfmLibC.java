@@ -2,6 +2,8 @@ package dev.reactor.ffi.ffm;
 
 import dev.reactor.ffi.Errno;
 import dev.reactor.ffi.LibC;
+import dev.reactor.ffi.Linux;
+import dev.reactor.ffi.Platform;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -68,6 +70,11 @@ public final class FfmLibC implements LibC {
     private static final MethodHandle DUP = downcall("dup", I_I);
     // prctl is variadic after the option.
     private static final MethodHandle PRCTL = downcall("prctl", I_IL, Linker.Option.firstVariadicArg(1));
+    private static final MethodHandle GETPID = downcall("getpid", FunctionDescriptor.of(JAVA_INT));
+    // syscall(2) is variadic after the number; every argument goes as a long, as glibc reads them.
+    private static final MethodHandle SYSCALL5 = downcall("syscall",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            Linker.Option.firstVariadicArg(1));
     private static final MethodHandle SOCKET = downcall("socket", I_III);
     private static final MethodHandle SOCKETPAIR = downcall("socketpair",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
@@ -224,6 +231,18 @@ public final class FfmLibC implements LibC {
         if (PRCTL == null) return -Errno.ENOSYS;
         MemorySegment st = CAPTURED.get();
         try { return r((int) PRCTL.invokeExact(st, option, arg2), st); } catch (Throwable t) { throw rethrow(t); }
+    }
+
+    @Override public int getpid() {
+        MemorySegment st = CAPTURED.get();
+        try { return r((int) GETPID.invokeExact(st), st); } catch (Throwable t) { throw rethrow(t); }
+    }
+
+    @Override public int kcmp(int pid1, int pid2, int type, long idx1, long idx2) {
+        if (SYSCALL5 == null || !Platform.LINUX) return -Errno.ENOSYS;
+        MemorySegment st = CAPTURED.get();
+        try { return (int) r((long) SYSCALL5.invokeExact(st, (long) Linux.SYS_kcmp, (long) pid1, (long) pid2, (long) type, idx1, idx2), st); }
+        catch (Throwable t) { throw rethrow(t); }
     }
 
     @Override public int socket(int domain, int type, int protocol) {
