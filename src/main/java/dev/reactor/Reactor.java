@@ -127,6 +127,16 @@ public final class Reactor implements AutoCloseable {
         return table.owned(fd) ? Ownership.OWNED : Ownership.BORROWED;
     }
 
+    /**
+     * Every path that ends a registration comes through here: its pending timers go with it (a
+     * long timeout on a short-lived connection must not sit in the heap until it expires).
+     * Messages already queued are dropped when they come up (the queue is bounded).
+     */
+    private Context ended(int fd) {
+        stats.timersDropped += timers.cancelFd(fd, table.generation(fd));
+        return table.remove(fd);
+    }
+
     /** The registration on fd becomes owned (a handler registered an accepted socket itself). */
     void adopt(int fd) {
         table.setOwned(fd);
@@ -153,7 +163,7 @@ public final class Reactor implements AutoCloseable {
                 poller.modify(fd, token(fd, table.generation(fd)), table.interest(fd), interest);
             } catch (ReactorException e) {
                 if (e.errno() != Errno.ENOENT && e.errno() != Errno.EBADF) throw e;
-                Context gone = table.remove(fd);
+                Context gone = ended(fd);
                 ReactorException closed = new ReactorException("interest(fd=" + fd + ")", e.errno(),
                         "epoll_ctl(MOD) finds the fd closed while registered to " + gone + " (deregister before"
                         + " you close); the registration is removed, the fd number left alone");
@@ -177,7 +187,7 @@ public final class Reactor implements AutoCloseable {
             if (ctx == null) return null;
             // ENOENT/EBADF: the fd was closed behind our back, and epoll forgot it already.
             poller.delete(fd, token(fd, table.generation(fd)), table.interest(fd));
-            table.remove(fd);
+            ended(fd);
             return ctx;
         }
     }
@@ -276,7 +286,7 @@ public final class Reactor implements AutoCloseable {
         return timers.schedule(Timers.deadline(delayNanos), null, fd, generation);
     }
 
-    /** Timers scheduled and not yet fired or cancelled (including fd timers whose registration ended). */
+    /** Timers scheduled and not yet fired or cancelled (an fd timer is cancelled when its registration ends). */
     int pendingTimers() {
         return timers.size();
     }
@@ -428,7 +438,7 @@ public final class Reactor implements AutoCloseable {
             table.forEach(fd -> {
                 int generation = table.generation(fd);
                 if (!poller.carryOver(fd, token(fd, generation), table.interest(fd))) {
-                    Context gone = table.remove(fd);
+                    Context gone = ended(fd);
                     Logs.warning(() -> "fd " + fd + " was closed behind the reactor's back while registered to "
                             + gone + "; registration removed, the number left alone (deregister before you close)");
                 }
@@ -623,7 +633,7 @@ public final class Reactor implements AutoCloseable {
             closed = true;
             table.forEach(fd -> {
                 boolean owned = table.owned(fd);
-                table.remove(fd);
+                ended(fd);
                 if (owned) libc.close(fd);
             });
             poller.close();

@@ -35,7 +35,7 @@ public final class ReactorStats {
     public long pollerRebuilds() { return pollerRebuilds; }
     /** Timer callbacks run (handler or onTimeout). */
     public long timersFired() { return timersFired; }
-    /** fd timers whose registration ended before they expired. */
+    /** fd timers whose registration ended before they expired (cancelled with it). */
     public long timersDropped() { return timersDropped; }
     /** onNotify calls and executed tasks. */
     public long messagesDelivered() { return messagesDelivered; }

@@ -7,7 +7,10 @@ import java.util.Arrays;
  * Pending timers: a binary min-heap of slots ordered by deadline, ids of {@code seq << 32 | slot}.
  * Schedule and cancel are O(log n) and allocate nothing once the arrays have grown; a cancelled
  * id's slot is reused at once, with a new seq, so an id is never reused while live.
- * Ties fire in scheduling order (a schedule counter breaks them). Loop thread only.
+ * Ties fire in scheduling order (a schedule counter breaks them). The timers of each fd are also
+ * on a doubly linked list through their slots, so that a registration that ends takes its pending
+ * timers with it ({@link #cancelFd}) instead of leaving them in the heap until they expire. Loop
+ * thread only.
  */
 final class Timers {
     private static final int INITIAL = 64;
@@ -20,6 +23,9 @@ final class Timers {
     private Object[] handler = new Object[INITIAL];  // TimeoutHandler, or null for an fd timer
     private int[] fd = new int[INITIAL];
     private int[] fdGeneration = new int[INITIAL];
+    private int[] nextOfFd = new int[INITIAL];       // the fd's list: slots, -1 at the ends
+    private int[] prevOfFd = new int[INITIAL];
+    private int[] firstOfFd = new int[INITIAL];      // indexed by fd, -1 = none
 
     private int[] heap = new int[INITIAL];
     private int size;
@@ -30,6 +36,7 @@ final class Timers {
 
     Timers() {
         Arrays.fill(heapIndex, -1);
+        Arrays.fill(firstOfFd, -1);
     }
 
     /** Duration.toNanos() throws past ~292 years: such a delay saturates to "never" instead. */
@@ -65,6 +72,7 @@ final class Timers {
         handler[slot] = h;
         fd[slot] = targetFd;
         fdGeneration[slot] = targetGeneration;
+        if (targetFd >= 0) link(slot, targetFd);
         if (size == heap.length) heap = Arrays.copyOf(heap, size * 2);
         heap[size] = slot;
         heapIndex[slot] = size;
@@ -95,7 +103,51 @@ final class Timers {
     int fd(int slot) { return fd[slot]; }
     int fdGeneration(int slot) { return fdGeneration[slot]; }
 
+    /**
+     * Cancels every pending timer of fd's registration with this generation (its registration
+     * ended); returns how many.
+     */
+    int cancelFd(int targetFd, int generation) {
+        if (targetFd >= firstOfFd.length) return 0;
+        int cancelled = 0;
+        for (int slot = firstOfFd[targetFd]; slot >= 0; ) {
+            int next = nextOfFd[slot];
+            if (fdGeneration[slot] == generation && heapIndex[slot] >= 0) {
+                removeAt(heapIndex[slot]);
+                release(slot);
+                cancelled++;
+            }
+            slot = next;
+        }
+        return cancelled;
+    }
+
+    private void link(int slot, int targetFd) {
+        if (targetFd >= firstOfFd.length) {
+            int n = Math.max(firstOfFd.length * 2, Integer.highestOneBit(targetFd) << 1);
+            int old = firstOfFd.length;
+            firstOfFd = Arrays.copyOf(firstOfFd, n);
+            Arrays.fill(firstOfFd, old, n, -1);
+        }
+        int first = firstOfFd[targetFd];
+        nextOfFd[slot] = first;
+        prevOfFd[slot] = -1;
+        if (first >= 0) prevOfFd[first] = slot;
+        firstOfFd[targetFd] = slot;
+    }
+
+    private void unlink(int slot) {
+        int next = nextOfFd[slot], prev = prevOfFd[slot];
+        if (prev >= 0) nextOfFd[prev] = next;
+        else firstOfFd[fd[slot]] = next;
+        if (next >= 0) prevOfFd[next] = prev;
+    }
+
     void release(int slot) {
+        if (fd[slot] >= 0) {
+            unlink(slot);
+            fd[slot] = -1;
+        }
         handler[slot] = null;
         heapIndex[slot] = -1;
         if (freeCount == free.length) free = Arrays.copyOf(free, free.length * 2);
@@ -113,6 +165,8 @@ final class Timers {
             handler = Arrays.copyOf(handler, n);
             fd = Arrays.copyOf(fd, n);
             fdGeneration = Arrays.copyOf(fdGeneration, n);
+            nextOfFd = Arrays.copyOf(nextOfFd, n);
+            prevOfFd = Arrays.copyOf(prevOfFd, n);
         }
         return slots++;
     }

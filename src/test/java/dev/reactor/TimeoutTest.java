@@ -3,11 +3,14 @@ package dev.reactor;
 import dev.reactor.io.Fds;
 import dev.reactor.sys.linux.EpollPoller;
 import dev.reactor.testing.Idle;
+import dev.reactor.testing.Io;
 import dev.reactor.testing.Loop;
 import dev.reactor.testing.RunningLoop;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Random;
@@ -210,6 +213,44 @@ class TimeoutTest {
         } finally {
             Fds.close(pipe[0]);
             Fds.close(pipe[1]);
+        }
+    }
+
+    @Test
+    void shouldTakeAnFdsPendingTimersWithItsRegistrationOnEveryPathThatEndsIt() throws Exception {
+        int[] pipe = Fds.pipe();
+        try (Reactor reactor = Reactor.open()) {
+            // Deregister, close(fd), and a failed callback: a long timeout on each short-lived
+            // registration must not stay in the heap for an hour.
+            for (int i = 0; i < 100_000; i++) {
+                reactor.register(new TimedContext(pipe[0]));
+                long id = reactor.timeout(Duration.ofHours(1), pipe[0]);
+                reactor.timeout(Duration.ofHours(2), pipe[0]);
+                reactor.deregister(pipe[0]);
+                assertFalse(reactor.cancel(id), "already gone with its registration");
+            }
+            assertEquals(0, reactor.pendingTimers());
+            assertEquals(200_000, reactor.stats().timersDropped());
+
+            int[] doomed = Fds.pipe();
+            reactor.register(new TimedContext(doomed[0]), Ownership.OWNED);
+            reactor.timeout(Duration.ofHours(1), doomed[0]);
+            reactor.close(doomed[0]);
+            Fds.close(doomed[1]);
+            assertEquals(0, reactor.pendingTimers(), "close(fd)");
+
+            int[] failing = Fds.pipe();
+            reactor.register(Context.of(failing[0], Interest.READ, (r, ev) -> { throw new IOException("expected"); }),
+                    Ownership.OWNED);
+            reactor.timeout(Duration.ofHours(1), failing[0]);
+            Fds.close(failing[1]);                 // HUP: the callback fails, the default onError closes it
+            Loop.until(reactor, () -> reactor.context(failing[0]) == null);
+            assertEquals(0, reactor.pendingTimers(), "a failed callback");
+
+            reactor.timeout(Duration.ofHours(1), (r, id) -> { });
+            assertEquals(1, reactor.pendingTimers(), "handler timers belong to no registration");
+        } finally {
+            Io.closeAll(pipe[0], pipe[1]);
         }
     }
 

@@ -28,6 +28,33 @@ class TimersTest {
     }
 
     @Test
+    void shouldCancelOnlyTheTimersOfOneFdsRegistration() {
+        Timers timers = new Timers();
+        Random random = new Random(7);
+        Map<Long, Integer> byId = new HashMap<>();         // id -> fd (-1: a handler timer)
+        for (int i = 0; i < 3_000; i++) {
+            int fd = random.nextInt(4) - 1;                // -1, 0, 1, 2
+            long id = fd < 0 ? timers.schedule(1_000 + i, NOTHING, -1, 0) : timers.schedule(1_000 + i, null, fd, 5);
+            byId.put(id, fd);
+            if (random.nextInt(3) == 0) {                  // cancel one at random, some expire early
+                Long victim = byId.keySet().iterator().next();
+                assertTrue(timers.cancel(victim));
+                byId.remove(victim);
+            }
+        }
+        long onOne = byId.values().stream().filter(fd -> fd == 1).count();
+        assertEquals(0, timers.cancelFd(1, 4), "another generation: untouched");
+        assertEquals(onOne, timers.cancelFd(1, 5));
+        assertEquals(0, timers.cancelFd(1, 5), "nothing left on fd 1");
+        assertEquals(0, timers.cancelFd(1_000_000, 5), "an fd never seen");
+        byId.values().removeIf(fd -> fd == 1);
+        assertEquals(byId.size(), timers.size());
+        List<Long> left = expire(timers, Long.MAX_VALUE - 1);
+        assertEquals(byId.keySet(), new java.util.HashSet<>(left), "every other timer still fires");
+        for (long id : left) assertTrue(byId.get(id) != 1);
+    }
+
+    @Test
     void shouldExpireInDeadlineOrderWithTiesInSchedulingOrder() {
         Timers timers = new Timers();
         Random random = new Random(1);
