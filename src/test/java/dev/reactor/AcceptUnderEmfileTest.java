@@ -2,6 +2,7 @@ package dev.reactor;
 
 import dev.reactor.ffi.Errno;
 import dev.reactor.io.Fds;
+import dev.reactor.testing.ChildJvm;
 import dev.reactor.testing.Echo;
 import dev.reactor.testing.Loop;
 import org.junit.jupiter.api.Test;
@@ -106,15 +107,7 @@ class AcceptUnderEmfileTest {
     }
 
     private static Process startChild() throws IOException {
-        String java = System.getProperty("java.home") + "/bin/java";
-        List<String> cmd = new ArrayList<>(List.of("bash", "-c", "ulimit -n 128 && exec \"$@\"", "bash", java));
-        if (Runtime.version().feature() >= 22) cmd.add("--enable-native-access=ALL-UNNAMED");
-        if (Runtime.version().feature() >= 24) cmd.add("--sun-misc-unsafe-memory-access=allow");
-        cmd.add("-Ddev.reactor.ffi=" + Loop.backend());
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Child.class.getName());
-        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        return new ProcessBuilder(ChildJvm.command(128, Child.class)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 
     /** Reads lines until one starts with word (other lines are echoed); fails at end of stream. */

@@ -2,6 +2,7 @@ package dev.reactor;
 
 import dev.reactor.io.Fds;
 import dev.reactor.testing.Io;
+import dev.reactor.testing.LogCapture;
 import dev.reactor.testing.Loop;
 import dev.reactor.testing.Recorder;
 import org.junit.jupiter.api.AfterEach;
@@ -12,10 +13,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -29,30 +27,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * swallowed, and the reactor stays usable after it.
  */
 class CallbackFailureTest {
-    private final List<LogRecord> logged = new ArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override public void publish(LogRecord record) { logged.add(record); }
-        @Override public void flush() { }
-        @Override public void close() { }
-    };
-    private Logger jul;
+    private LogCapture log;
     private int failing;
     private int healthy;
 
     @BeforeEach
     void setUp() throws Exception {
-        // System.Logger goes to java.util.logging by default: listen there.
-        jul = Logger.getLogger("dev.reactor");
-        jul.addHandler(capture);
-        jul.setUseParentHandlers(false);   // keep the expected warnings out of the build log
+        log = LogCapture.start();
         failing = Fds.eventfd(1, false);   // both readable, so both are in the first batch
         healthy = Fds.eventfd(1, false);
     }
 
     @AfterEach
     void tearDown() {
-        jul.removeHandler(capture);
-        jul.setUseParentHandlers(true);
+        log.close();
         Io.closeAll(failing, healthy);
     }
 
@@ -102,10 +90,10 @@ class CallbackFailureTest {
             assertTrue(Fds.isOpen(failing), "... but does not close: the reactor does not own the fd");
             assertEquals(1, Fds.eventfdRead(failing));
 
-            assertEquals(1, logged.size());
-            assertEquals(Level.WARNING, logged.get(0).getLevel());
-            assertTrue(logged.get(0).getMessage().contains("fd " + failing), logged.get(0).getMessage());
-            assertSame(boom, logged.get(0).getThrown());
+            assertEquals(1, log.records.size());
+            assertEquals(Level.WARNING, log.records.get(0).getLevel());
+            assertTrue(log.records.get(0).getMessage().contains("fd " + failing), log.records.get(0).getMessage());
+            assertSame(boom, log.records.get(0).getThrown());
 
             for (int i = 0; i < 3; i++) assertEquals(1, reactor.runOnce(Duration.ZERO));
             assertEquals(1, bad.count());
@@ -124,9 +112,9 @@ class CallbackFailureTest {
             assertNull(reactor.context(failing));
             assertSame(good, reactor.context(healthy));
             assertTrue(Fds.isOpen(failing));
-            assertEquals(1, logged.size());
-            assertEquals("second", logged.get(0).getThrown().getMessage());
-            assertEquals("first", logged.get(0).getThrown().getSuppressed()[0].getMessage());
+            assertEquals(1, log.records.size());
+            assertEquals("second", log.records.get(0).getThrown().getMessage());
+            assertEquals("first", log.records.get(0).getThrown().getSuppressed()[0].getMessage());
             assertEquals(1, reactor.runOnce(Duration.ZERO));
             assertEquals(2, good.count());
         }
@@ -167,7 +155,7 @@ class CallbackFailureTest {
             AssertionError thrown = assertThrows(AssertionError.class, () -> Loop.until(reactor, () -> bad.count() > 0));
             assertSame(fatal, thrown);
             assertSame(bad, reactor.context(failing), "an Error does not go through onError");
-            assertTrue(logged.isEmpty());
+            assertTrue(log.records.isEmpty());
 
             int before = good.count();
             assertEquals(1, reactor.runOnce(Duration.ZERO), "usable after the Error (bad is ONESHOT, disarmed)");
@@ -228,7 +216,7 @@ class CallbackFailureTest {
             assertTrue(reactor.execute(() -> sneakyThrow(new IOException("checked, from a task"))));
             assertTrue(reactor.execute(() -> after[0] = true));
             Loop.until(reactor, () -> after[0]);
-            assertTrue(logged.stream().anyMatch(l -> l.getThrown() instanceof IOException
+            assertTrue(log.records.stream().anyMatch(l -> l.getThrown() instanceof IOException
                     && l.getThrown().getMessage().equals("checked, from a task")), "logged");
             assertFalse(reactor.isClosed(), "the loop goes on");
         }
@@ -246,7 +234,7 @@ class CallbackFailureTest {
             reactor.register(selfClosing);
             assertEquals(1, reactor.runOnce(Duration.ZERO));
             assertEquals(List.of(), selfClosing.errors, "its registration had ended: not its onError's to decide");
-            assertEquals(1, logged.size(), "the failure is still logged");
+            assertEquals(1, log.records.size(), "the failure is still logged");
             assertNull(reactor.context(failing));
         }
     }
@@ -265,7 +253,7 @@ class CallbackFailureTest {
             reactor.register(bad);
             reactor.runOnce(Duration.ZERO);
             assertSame(replacement, reactor.context(failing));
-            assertEquals(1, logged.size(), "still logged");
+            assertEquals(1, log.records.size(), "still logged");
         }
     }
 

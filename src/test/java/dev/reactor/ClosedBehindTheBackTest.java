@@ -2,7 +2,9 @@ package dev.reactor;
 
 import dev.reactor.ffi.Native;
 import dev.reactor.io.Fds;
+import dev.reactor.testing.FdNumbers;
 import dev.reactor.testing.Io;
+import dev.reactor.testing.LogCapture;
 import dev.reactor.testing.Loop;
 import dev.reactor.testing.Recorder;
 import org.junit.jupiter.api.AfterEach;
@@ -10,11 +12,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -30,44 +27,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ClosedBehindTheBackTest {
     private static final int POLLS = 1_000;
-    private final List<LogRecord> logged = new ArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override public void publish(LogRecord record) { logged.add(record); }
-        @Override public void flush() { }
-        @Override public void close() { }
-    };
-    private Logger jul;
+    private LogCapture log;
 
     @BeforeEach
     void captureLog() {
-        jul = Logger.getLogger("dev.reactor");
-        jul.addHandler(capture);
-        jul.setUseParentHandlers(false);
+        log = LogCapture.start();
     }
 
     @AfterEach
     void restoreLog() {
-        jul.removeHandler(capture);
-        jul.setUseParentHandlers(true);
+        log.close();
     }
 
     private static void pollMany(Reactor reactor) throws Exception {
         for (int i = 0; i < POLLS; i++) reactor.runOnce(Duration.ZERO);
-    }
-
-    /** A readable eventfd at the free number fd (the kernel hands out the lowest free number). */
-    private static int eventfdAt(int fd) throws Exception {
-        List<Integer> below = new ArrayList<>();
-        try {
-            while (true) {
-                int e = Fds.eventfd(1, false);
-                if (e == fd) return e;
-                below.add(e);
-                if (e > fd) throw new AssertionError("fd " + fd + " was taken by someone else");
-            }
-        } finally {
-            for (int e : below) Fds.close(e);
-        }
     }
 
     @Test
@@ -110,7 +83,7 @@ class ClosedBehindTheBackTest {
             Fds.close(closedOwn[0]);               // behind the reactor's back too, no dup: the kernel forgot it
             Fds.close(closedOwn[1]);
             Io.write(pipe[1], "x");
-            reused = eventfdAt(pipe[0]);           // a new file at the old number
+            reused = FdNumbers.eventfdAt(pipe[0]);           // a new file at the old number
             assertSame(old, reactor.deregister(pipe[0]), "DEL finds the new file, not ours: ENOENT");
             int renumbered = reused;
             Recorder fresh = new Recorder(reused, Interest.READ, (r, ev) -> Fds.eventfdRead(renumbered));
@@ -130,7 +103,7 @@ class ClosedBehindTheBackTest {
             int liveBefore = live.count();
             int freshBefore = fresh.count();
             Loop.until(reactor, () -> live.count() > liveBefore && fresh.count() > freshBefore);
-            assertTrue(logged.stream().anyMatch(l -> l.getMessage().contains("closed behind the reactor's back")));
+            assertTrue(log.contains("closed behind the reactor's back"));
         } finally {
             Io.closeAll(dup, pipe[1], other[0], other[1], reused);
         }

@@ -3,7 +3,7 @@ package dev.reactor;
 import dev.reactor.ffi.Errno;
 import dev.reactor.io.Fds;
 import dev.reactor.io.Sockets;
-import dev.reactor.testing.Loop;
+import dev.reactor.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -28,15 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EmfileLoggingTest {
     @Test
     void shouldSurviveAFirstLogRecordMadeWithNoFdLeft() throws Exception {
-        String java = System.getProperty("java.home") + "/bin/java";
-        List<String> cmd = new ArrayList<>(List.of("bash", "-c", "ulimit -n 64 && exec \"$@\"", "bash", java));
-        if (Runtime.version().feature() >= 22) cmd.add("--enable-native-access=ALL-UNNAMED");
-        if (Runtime.version().feature() >= 24) cmd.add("--sun-misc-unsafe-memory-access=allow");
-        cmd.add("-Ddev.reactor.ffi=" + Loop.backend());
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Child.class.getName());
-        Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Process child = new ProcessBuilder(ChildJvm.command(64, Child.class)).redirectErrorStream(true).start();
         try {
             String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(child.waitFor(60, TimeUnit.SECONDS));

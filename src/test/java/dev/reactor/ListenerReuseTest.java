@@ -2,6 +2,7 @@ package dev.reactor;
 
 import dev.reactor.io.Fds;
 import dev.reactor.io.Sockets;
+import dev.reactor.testing.FdNumbers;
 import dev.reactor.testing.FdSnapshot;
 import dev.reactor.testing.Loop;
 import dev.reactor.testing.Net;
@@ -16,11 +17,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -39,22 +37,11 @@ class ListenerReuseTest {
         Net.warmUp();
     }
 
-    /**
-     * Fills every free fd number below the highest open one, so that the listener is made at the
-     * lowest free number and its number is the next socket's once it closes.
-     */
+    /** The listener is made at the top of the fd numbers, so its number is the next socket's once it closes. */
     @BeforeEach
     void fillFdGaps() throws IOException {
         before = FdSnapshot.take();
-        int highest;
-        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
-            highest = s.mapToInt(p -> Integer.parseInt(p.getFileName().toString())).max().orElse(2);
-        }
-        while (true) {
-            int fd = Fds.eventfd();
-            fillers.add(fd);
-            if (fd >= highest) break;
-        }
+        fillers.addAll(FdNumbers.fillGaps());
     }
 
     @AfterEach

@@ -2,6 +2,7 @@ package dev.reactor;
 
 import dev.reactor.ffi.Errno;
 import dev.reactor.io.Fds;
+import dev.reactor.testing.FdNumbers;
 import dev.reactor.testing.Idle;
 import dev.reactor.testing.Io;
 import dev.reactor.testing.Loop;
@@ -28,21 +29,6 @@ class MuteTest {
     /** Polls many times, without waiting: a muted fd whose HUP is reported each time would show at once. */
     private static void pollMany(Reactor reactor) throws Exception {
         for (int i = 0; i < POLLS; i++) reactor.runOnce(Duration.ZERO);
-    }
-
-    /** A readable eventfd at the free number fd: the kernel hands out the lowest free number, so fill any below it. */
-    private static int eventfdAt(int fd) throws Exception {
-        java.util.List<Integer> below = new java.util.ArrayList<>();
-        try {
-            while (true) {
-                int e = Fds.eventfd(1, false);
-                if (e == fd) return e;
-                below.add(e);
-                if (e > fd) throw new AssertionError("fd " + fd + " was taken by someone else");
-            }
-        } finally {
-            for (int e : below) Fds.close(e);
-        }
     }
 
     @ParameterizedTest
@@ -120,7 +106,7 @@ class MuteTest {
             reactor.register(old);
             reactor.interest(pipe[0], 0);
             Fds.close(pipe[0]);                    // behind the reactor's back
-            reused = eventfdAt(pipe[0]);           // readable, at the same number
+            reused = FdNumbers.eventfdAt(pipe[0]);           // readable, at the same number
 
             ReactorException e = assertThrows(ReactorException.class, () -> reactor.interest(pipe[0], Interest.READ));
             assertEquals(Errno.ENOENT, e.errno());

@@ -4,6 +4,7 @@ import dev.reactor.io.Fds;
 import dev.reactor.io.Sockets;
 import dev.reactor.testing.FdSnapshot;
 import dev.reactor.testing.Io;
+import dev.reactor.testing.LogCapture;
 import dev.reactor.testing.Loop;
 import dev.reactor.testing.Net;
 import dev.reactor.testing.Recorder;
@@ -24,9 +25,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -41,13 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * listen/connect hand over are owned, however the handler registers them, and whatever it throws.
  */
 class OwnershipTest {
-    private final List<LogRecord> logged = new ArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override public void publish(LogRecord record) { logged.add(record); }
-        @Override public void flush() { }
-        @Override public void close() { }
-    };
-    private Logger jul;
+    private LogCapture log;
     private FdSnapshot before;
 
     @BeforeAll
@@ -57,16 +49,13 @@ class OwnershipTest {
 
     @BeforeEach
     void setUp() {
-        jul = Logger.getLogger("dev.reactor");
-        jul.addHandler(capture);
-        jul.setUseParentHandlers(false);   // the expected warnings stay out of the build log
+        log = LogCapture.start();
         before = FdSnapshot.take();
     }
 
     @AfterEach
     void tearDown() {
-        jul.removeHandler(capture);
-        jul.setUseParentHandlers(true);
+        log.close();
     }
 
     /** What /proc says fd points to now ("" when closed): compared, not the number, which is reused. */
@@ -92,7 +81,7 @@ class OwnershipTest {
             Loop.until(reactor, () -> reactor.context(pair[0]) == null);
             assertFalse(socket.equals(target(pair[0])), "the owned fd is closed");
             assertEquals(-1, Fds.read(pair[1], ByteBuffer.allocate(8)), "the peer sees the close");
-            assertTrue(logged.get(0).getMessage().contains("closed"), logged.get(0).getMessage());
+            assertTrue(log.records.get(0).getMessage().contains("closed"), log.records.get(0).getMessage());
         } finally {
             Io.closeAll(pair[1]);
         }
@@ -202,7 +191,7 @@ class OwnershipTest {
             int fd = accepted.get(0);
             Loop.until(reactor, () -> reactor.context(fd) == null);
             assertFalse(targets.get(0).equals(target(fd)), "the reset socket is closed, not leaked");
-            assertTrue(logged.stream().anyMatch(l -> l.getThrown() instanceof ReactorException e
+            assertTrue(log.records.stream().anyMatch(l -> l.getThrown() instanceof ReactorException e
                     && e.getMessage().contains("ECONNRESET")), "the failure was ECONNRESET, logged");
         }
         before.assertNoneOpened("nothing leaked");
