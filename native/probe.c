@@ -12,6 +12,7 @@
 #include <sys/eventfd.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/un.h>
 #include <time.h>
@@ -34,6 +35,7 @@ int main(void) {
     C(EFD_NONBLOCK); C(EFD_CLOEXEC); C(EFD_SEMAPHORE);
     C(TFD_NONBLOCK); C(TFD_CLOEXEC); C(TFD_TIMER_ABSTIME); C(CLOCK_REALTIME); C(CLOCK_MONOTONIC);
     C(PR_SET_TIMERSLACK); C(PR_GET_TIMERSLACK);
+    C(SYS_read); C(SYS_write);
     SIZE(struct timespec, "TIMESPEC");
     OFF(struct timespec, tv_sec, "TIMESPEC_TV_SEC");
     OFF(struct timespec, tv_nsec, "TIMESPEC_TV_NSEC");

@@ -1,5 +1,6 @@
 package dev.reactor.io;
 
+import dev.reactor.testing.Arenas;
 import dev.reactor.testing.Io;
 import org.junit.jupiter.api.Test;
 
@@ -10,11 +11,14 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Fds.read/write of a direct buffer allocate nothing per call once compiled, at position 0 and at
- * another position. Counted with the JVM's per-thread allocation counter; the JMH
- * benchmarks (-prof gc) confirm it with more rigour.
+ * Fds.read/write of a direct buffer allocate nothing per call once compiled, for allocateDirect
+ * and Arena buffers, at position 0 and at another position (where a slice of the buffer's segment
+ * would be garbage unless C2 scalar-replaced it, which it did in some JVM runs only). Counted with
+ * the JVM's per-thread allocation counter; the JMH benchmarks (-prof gc) confirm it with more
+ * rigour.
  */
 class FdsAllocationTest {
     private static final int WARMUP_ROUND_TRIPS = 200_000;
@@ -65,6 +69,22 @@ class FdsAllocationTest {
     @Test
     void shouldAllocateNothingPerCallOfAnAllocateDirectBuffer() throws Exception {
         assertNothingAllocatedPerCall("allocateDirect", ByteBuffer.allocateDirect(64), ByteBuffer.allocateDirect(64));
+    }
+
+    @Test
+    void shouldAllocateNothingPerCallOfASharedArenaBuffer() throws Exception {
+        assumeTrue(Arenas.AVAILABLE, "java.lang.foreign needs JDK 22+");
+        try (AutoCloseable arena = Arenas.ofShared()) {
+            assertNothingAllocatedPerCall("Arena.ofShared", Arenas.buffer(arena, 64), Arenas.buffer(arena, 64));
+        }
+    }
+
+    @Test
+    void shouldAllocateNothingPerCallOfAConfinedArenaBuffer() throws Exception {
+        assumeTrue(Arenas.AVAILABLE, "java.lang.foreign needs JDK 22+");
+        try (AutoCloseable arena = Arenas.ofConfined()) {
+            assertNothingAllocatedPerCall("Arena.ofConfined", Arenas.buffer(arena, 64), Arenas.buffer(arena, 64));
+        }
     }
 
     @Test
