@@ -14,6 +14,7 @@
 #include <sys/eventfd.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/un.h>
 #include <time.h>
@@ -41,6 +42,7 @@ int main(void) {
     OFF(struct kcmp_epoll_slot, efd, "KCMP_EPOLL_SLOT_EFD");
     OFF(struct kcmp_epoll_slot, tfd, "KCMP_EPOLL_SLOT_TFD");
     OFF(struct kcmp_epoll_slot, toff, "KCMP_EPOLL_SLOT_TOFF");
+    C(SYS_read); C(SYS_write);
     SIZE(struct timespec, "TIMESPEC");
     OFF(struct timespec, tv_sec, "TIMESPEC_TV_SEC");
     OFF(struct timespec, tv_nsec, "TIMESPEC_TV_NSEC");

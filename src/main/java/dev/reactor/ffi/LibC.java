@@ -10,6 +10,12 @@ import java.nio.ByteBuffer;
  *
  * <p>A call the running OS does not have (epoll on macOS, kqueue on Linux) returns
  * {@code -ENOSYS}. Implementations: Panama FFM (JDK 22+) and jnr-ffi (JDK 17+); see {@link Native}.
+ *
+ * <p>The exception: read and write of a direct {@link ByteBuffer}, whose memory may belong to an
+ * {@code Arena} (JDK 22+, {@code MemorySegment.asByteBuffer()}). Touching it after the Arena was
+ * closed, or from a thread a confined Arena does not belong to, is refused as the JDK's channels
+ * refuse it: {@link IllegalStateException}, {@code WrongThreadException}. These are the caller's
+ * bugs, not the OS's answers, and no -errno could say them.
  */
 public interface LibC {
     /** "panama" or "jnr". */
@@ -37,6 +43,16 @@ public interface LibC {
     int pipe(long fds);
     long read(int fd, long buf, long count);
     long write(int fd, long buf, long count);
+    /**
+     * read(2) into bytes {@code [offset, offset + count)} of a direct buffer (its position and
+     * limit are ignored). Checks first that this thread may touch the buffer's memory now (see
+     * above; the exception names the call and fd). Panama passes the buffer's segment, so the
+     * call holds its Arena open; jnr passes the address: a shared Arena closed by another thread
+     * during the call can still free the memory under it.
+     */
+    long read(int fd, ByteBuffer direct, int offset, int count);
+    /** write(2) from bytes {@code [offset, offset + count)} of a direct buffer; checked as {@link #read(int, ByteBuffer, int, int)}. */
+    long write(int fd, ByteBuffer direct, int offset, int count);
     int close(int fd);
     int fcntl(int fd, int cmd, int arg);
     int dup(int fd);

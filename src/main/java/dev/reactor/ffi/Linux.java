@@ -27,6 +27,10 @@ public final class Linux {
     public static final int CLOCK_REALTIME = 0;
     public static final int CLOCK_MONOTONIC = 1;
 
+    // syscall(2) numbers (asm/unistd.h): x86_64 has its own table, aarch64 the generic one
+    public static final int SYS_read = Platform.X86_64 ? 0 : 63;
+    public static final int SYS_write = Platform.X86_64 ? 1 : 64;
+
     // prctl(2): a thread's timer slack, the rounding the kernel may add to its timeouts
     public static final int PR_SET_TIMERSLACK = 29;
     public static final int PR_GET_TIMERSLACK = 30;

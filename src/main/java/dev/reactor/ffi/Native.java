@@ -15,6 +15,7 @@ public final class Native {
 
     public static final String PROPERTY = "dev.reactor.ffi";
     private static final String PANAMA_CLASS = "dev.reactor.ffi.ffm.FfmLibC";
+    private static final String BUFFER_CHECK_CLASS = "dev.reactor.ffi.ffm.ArenaBufferCheck";
 
     private static volatile LibC panama;
     private static volatile LibC jnr;
@@ -64,6 +65,23 @@ public final class Native {
                 }
             }
             return panama;
+        }
+    }
+
+    /**
+     * The check of a direct buffer's memory for a backend that passes raw addresses (jnr): the
+     * release-22 one when this JVM is 22+ and the jar has it (it uses no restricted method, so it
+     * needs no native access), else {@link BufferCheck#NONE}.
+     */
+    public static BufferCheck bufferCheck() {
+        if (Runtime.version().feature() < 22) return BufferCheck.NONE;
+        try {
+            return (BufferCheck) Class.forName(BUFFER_CHECK_CLASS).getDeclaredConstructor().newInstance();
+        } catch (ClassNotFoundException e) {
+            // Built without a JDK 22+: no Panama classes, and then no way to see an Arena either.
+            return BufferCheck.NONE;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot load " + BUFFER_CHECK_CLASS, e);
         }
     }
 

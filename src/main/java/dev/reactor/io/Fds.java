@@ -141,6 +141,14 @@ public final class Fds {
      * Reads into buf from its position: returns bytes read (position advanced), 0 when it would
      * block (or buf is full), -1 at end of stream. Heap buffers go through a per-thread native
      * bounce buffer; direct buffers are read into directly.
+     *
+     * <p>A direct buffer may view an Arena's memory (JDK 22+, {@code MemorySegment.asByteBuffer()}).
+     * As the JDK's channels do, this refuses it before touching the fd when the Arena is closed
+     * ({@link IllegalStateException}) or is confined to another thread ({@code WrongThreadException}).
+     * On Panama the call also holds the Arena open until read(2) returns: closing it meanwhile fails
+     * in the closing thread. On jnr it does not: a shared Arena closed by another thread during the
+     * call can still free the memory under it (as any use of the memory after the close would), so
+     * do not close a shared Arena while another thread may be reading or writing its buffers.
      */
     public static int read(int fd, ByteBuffer buf) throws ReactorException {
         // Checked first: a read-only direct buffer would be written natively, and a heap one
@@ -150,7 +158,7 @@ public final class Fds {
         if (len == 0) return 0;
         long r;
         if (buf.isDirect()) {
-            r = retry(fd, C.address(buf) + buf.position(), len, false);
+            r = retry(fd, buf, buf.position(), len, false);
             if (r > 0) buf.position(buf.position() + (int) r);
         } else {
             Scratch s = Scratch.get();
@@ -164,13 +172,17 @@ public final class Fds {
         return 0;   // not reached
     }
 
-    /** Writes buf's remaining bytes from its position: returns bytes written (position advanced), 0 when it would block. */
+    /**
+     * Writes buf's remaining bytes from its position: returns bytes written (position advanced),
+     * 0 when it would block. A direct buffer of an Arena is checked (and, on Panama, held) as in
+     * {@link #read(int, ByteBuffer)}; the same race remains on jnr.
+     */
     public static int write(int fd, ByteBuffer buf) throws ReactorException {
         int len = buf.remaining();
         if (len == 0) return 0;
         long r;
         if (buf.isDirect()) {
-            r = retry(fd, C.address(buf) + buf.position(), len, true);
+            r = retry(fd, buf, buf.position(), len, true);
         } else {
             Scratch s = Scratch.get();
             int n = Math.min(len, Scratch.BOUNCE);
@@ -184,6 +196,15 @@ public final class Fds {
         if (r == -Errno.EAGAIN) return 0;
         Native.check(r, "write", fd);
         return 0;   // not reached
+    }
+
+    /** read/write of a direct buffer's bytes [offset, offset + count), retried on EINTR; returns the count or -errno. */
+    private static long retry(int fd, ByteBuffer direct, int offset, int count, boolean write) {
+        long r;
+        do {
+            r = write ? C.write(fd, direct, offset, count) : C.read(fd, direct, offset, count);
+        } while (r == -Errno.EINTR);
+        return r;
     }
 
     /** read/write, retried on EINTR; returns the count or -errno. */

@@ -187,8 +187,8 @@ class FdsTest {
                 ByteBuffer.allocate(40).position(7).slice().limit(16));
     }
 
-    /** Writes bytes [2, 6) of out, reads them into in at [5, 9): positions move, nothing else is touched. */
-    private static void moveBytesFromThePosition(ByteBuffer out, ByteBuffer in) throws Exception {
+    /** Writes bytes [2, 6) of out, reads them into in at [5, 9): positions move, nothing else is touched. Also FdsForeignBufferTest's. */
+    static void moveBytesFromThePosition(ByteBuffer out, ByteBuffer in) throws Exception {
         int[] pipe = Fds.pipe();
         try {
             for (int i = 0; i < 16; i++) out.put(i, (byte) (10 + i));

@@ -1,19 +1,25 @@
 package dev.reactor.ffi.jnr;
 
 import com.kenai.jffi.MemoryIO;
+import dev.reactor.ffi.BufferCheck;
 import dev.reactor.ffi.Errno;
 import dev.reactor.ffi.LibC;
 import dev.reactor.ffi.Linux;
+import dev.reactor.ffi.Native;
 import dev.reactor.ffi.Platform;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.annotations.SaveError;
 
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
+import java.util.Objects;
 
 /**
  * {@link LibC} through jnr-ffi (JDK 17+). jnr saves errno right after the call, in the same
  * native stub ({@code @SaveError}); {@code getLastError()} reads that saved copy.
  * A symbol the OS lacks throws {@link UnsatisfiedLinkError} when called; we return -ENOSYS.
+ * A buffer's memory is checked before the call ({@link Native#bufferCheck()}), but jnr passes an
+ * address and cannot hold an Arena open while the call runs.
  */
 public final class JnrLibC implements LibC {
 
@@ -60,6 +66,7 @@ public final class JnrLibC implements LibC {
 
     private final Raw raw;
     private final jnr.ffi.Runtime runtime;
+    private final BufferCheck bufferCheck = Native.bufferCheck();
 
     public JnrLibC() {
         this.raw = LibraryLoader.create(Raw.class).load("c");
@@ -111,6 +118,21 @@ public final class JnrLibC implements LibC {
     @Override public int pipe(long fds) { return r(raw.pipe(fds)); }
     @Override public long read(int fd, long buf, long count) { return r(raw.read(fd, buf, count)); }
     @Override public long write(int fd, long buf, long count) { return r(raw.write(fd, buf, count)); }
+    @Override public long read(int fd, ByteBuffer direct, int offset, int count) {
+        long address = checkedAddress(direct, offset, count, "read", fd);
+        try { return r(raw.read(fd, address, count)); } finally { Reference.reachabilityFence(direct); }
+    }
+    @Override public long write(int fd, ByteBuffer direct, int offset, int count) {
+        long address = checkedAddress(direct, offset, count, "write", fd);
+        try { return r(raw.write(fd, address, count)); } finally { Reference.reachabilityFence(direct); }
+    }
+    /** Between the check and the end of the call, a shared Arena closed by another thread still frees the memory: documented on Fds.read. */
+    private long checkedAddress(ByteBuffer direct, int offset, int count, String call, int fd) {
+        long base = address(direct);
+        Objects.checkFromIndexSize(offset, count, direct.capacity());
+        bufferCheck.check(direct, call, fd);
+        return base + offset;
+    }
     @Override public int close(int fd) { return r(raw.close(fd)); }
     @Override public int fcntl(int fd, int cmd, int arg) { return r(raw.fcntl(fd, cmd, arg)); }
     @Override public int dup(int fd) { return r(raw.dup(fd)); }

@@ -14,15 +14,20 @@ import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.util.Objects;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * {@link LibC} through Panama FFM (JDK 22+). Pointers travel as {@code JAVA_LONG}: on the 64-bit
  * ABIs we support (SysV x86_64, AArch64) a pointer and a 64-bit integer use the same register,
- * and a long avoids wrapping every address in a MemorySegment. errno is captured by the downcall
- * itself ({@code captureCallState("errno")}) into a per-thread segment.
+ * and a long avoids wrapping every address in a MemorySegment. The exception is read and write of
+ * a caller's buffer: they also pass the buffer's segment ({@code ADDRESS}), because a downcall
+ * holds the scope of a segment argument until it returns, and an Arena cannot be closed under it.
+ * errno is captured by the downcall itself ({@code captureCallState("errno")}) into a per-thread
+ * segment.
  */
 public final class FfmLibC implements LibC {
     private static final Linker LINKER = Linker.nativeLinker();
@@ -64,6 +69,15 @@ public final class FfmLibC implements LibC {
     private static final MethodHandle PIPE = downcall("pipe", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
     private static final MethodHandle READ = downcall("read", L_ILL);
     private static final MethodHandle WRITE = downcall("write", L_ILL);
+    // A caller's buffer (see read(int, ByteBuffer, int, int)): syscall(SYS_read, fd, address,
+    // count, segment) where Linux's syscall numbers are known, read(fd, slice, count) elsewhere.
+    private static final boolean SYSCALL_NUMBERS = Platform.LINUX && (Platform.X86_64 || Platform.AARCH64);
+    private static final MethodHandle SYSCALL_HOLDING = downcall("syscall",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS),
+            Linker.Option.firstVariadicArg(1));
+    private static final FunctionDescriptor L_IAL = FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
+    private static final MethodHandle READ_SEGMENT = downcall("read", L_IAL);
+    private static final MethodHandle WRITE_SEGMENT = downcall("write", L_IAL);
     private static final MethodHandle CLOSE = downcall("close", I_I);
     // fcntl is variadic: the third argument must be passed as one (it matters on macOS/AArch64).
     private static final MethodHandle FCNTL = downcall("fcntl", I_III, Linker.Option.firstVariadicArg(2));
@@ -120,14 +134,22 @@ public final class FfmLibC implements LibC {
         return new IllegalStateException(t);
     }
 
-    /** Fds.read/write ask for a buffer's address on every call: remembered, not recomputed. */
-    private final BufferAddresses addresses = new BufferAddresses();
+    /** Fds.read/write ask for a buffer's segment on every call: remembered, not recomputed. */
+    private final BufferSegments segments = new BufferSegments();
 
     @Override public String name() { return "panama"; }
 
     @Override public long address(ByteBuffer direct) {
         if (!direct.isDirect()) throw new IllegalArgumentException("not a direct buffer");
-        return addresses.base(direct);
+        return segments.base(direct);
+    }
+
+    /** The remembered segment of all of direct, once this thread may touch bytes [offset, offset + count) of it. */
+    private MemorySegment checked(ByteBuffer direct, int offset, int count, String call, int fd) {
+        MemorySegment whole = segments.whole(direct);
+        Objects.checkFromIndexSize(offset, count, direct.capacity());
+        ArenaBufferCheck.check(whole, call, fd);
+        return whole;
     }
 
     @Override public int epoll_create1(int flags) {
@@ -210,6 +232,40 @@ public final class FfmLibC implements LibC {
     @Override public long write(int fd, long buf, long count) {
         MemorySegment st = CAPTURED.get();
         try { return r((long) WRITE.invokeExact(st, fd, buf, count), st); } catch (Throwable t) { throw rethrow(t); }
+    }
+
+    /*
+     * A caller's buffer must stay allocated until read(2) returns, and only a segment argument
+     * makes a downcall hold its scope. But bytes [offset, offset + count) of the remembered
+     * segment are a slice, and a slice per call is garbage unless C2 scalar-replaces it, which
+     * it did in some JVM runs and not in others (0 or 20 B per call, same test, same JDK). So on
+     * Linux the call is syscall(SYS_read, fd, address + offset, count, segment): the kernel's
+     * read takes three arguments and ignores the fourth, which is there for the linker to hold
+     * its scope. syscall(2) is variadic, so the extra argument is plain C, and it is the same
+     * system call that read(3) makes. Elsewhere (no syscall numbers probe-checked) a slice.
+     */
+    @Override public long read(int fd, ByteBuffer direct, int offset, int count) {
+        MemorySegment whole = checked(direct, offset, count, "read", fd);
+        MemorySegment st = CAPTURED.get();
+        try {
+            if (SYSCALL_NUMBERS) {
+                return r((long) SYSCALL_HOLDING.invokeExact(st, (long) Linux.SYS_read, (long) fd,
+                        whole.address() + offset, (long) count, whole), st);
+            }
+            return r((long) READ_SEGMENT.invokeExact(st, fd, whole.asSlice(offset, count), (long) count), st);
+        } catch (Throwable t) { throw rethrow(t); }
+    }
+
+    @Override public long write(int fd, ByteBuffer direct, int offset, int count) {
+        MemorySegment whole = checked(direct, offset, count, "write", fd);
+        MemorySegment st = CAPTURED.get();
+        try {
+            if (SYSCALL_NUMBERS) {
+                return r((long) SYSCALL_HOLDING.invokeExact(st, (long) Linux.SYS_write, (long) fd,
+                        whole.address() + offset, (long) count, whole), st);
+            }
+            return r((long) WRITE_SEGMENT.invokeExact(st, fd, whole.asSlice(offset, count), (long) count), st);
+        } catch (Throwable t) { throw rethrow(t); }
     }
 
     @Override public int close(int fd) {
