@@ -3,6 +3,7 @@ package dev.reactor;
 import dev.reactor.ffi.Errno;
 import dev.reactor.io.Fds;
 import dev.reactor.testing.Echo;
+import dev.reactor.testing.Heavy;
 import dev.reactor.testing.Loop;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * connecting; then it frees the fds and must accept every connection that waited. CPU time comes
  * from /proc/thread-self/stat of the loop thread, opened before the fds run out and re-read in place.
  */
+@Heavy
 class AcceptUnderEmfileTest {
     private static final Duration WINDOW = Duration.ofSeconds(2);
 
