@@ -62,12 +62,18 @@ build: native
 # Every suite: Panama and jnr on the newest JDK, Panama spinning, Panama where the kernel refuses
 # epoll_pwait2 (native/no-pwait2), then jnr again on JDK 17. Then the benchmarks module is
 # compiled (against the library just built), so it cannot rot unnoticed.
+# Tiers: the panama suite runs the core and heavy tests, every other suite the core tier only
+# (dev.reactor.testing.Heavy). The summary gives each suite's counts and wall time; it is printed
+# when a suite fails too (then the suites after it did not run), and make still fails.
+# Reports of an earlier run are removed first: stale ones were counted.
 test: native
+	@rm -rf target/surefire-reports && mkdir -p target && date +%s > target/test-started
 	$(MVN) install dependency:build-classpath -Dmdep.includeScope=runtime \
-	  -Dmdep.outputFile=target/runtime-classpath.txt $(JDK17_ARGS)
+	  -Dmdep.outputFile=target/runtime-classpath.txt $(JDK17_ARGS) \
+	  || { scripts/test-summary target/surefire-reports target/test-started; exit 1; }
 	scripts/module-path-check "$(JDK22)" "$(JDK17)" "$(BUILD_JDK)"
 	$(MVN) -f benchmarks/pom.xml compile
-	@scripts/test-summary target/surefire-reports
+	@scripts/test-summary target/surefire-reports target/test-started
 
 # One reactor serving HTTP on 127.0.0.1:8080 (or a free port), a Redis client (127.0.0.1:6379; 503
 # until it answers), a timerfd and an eventfd. Override: make run ARGS="--port 9000 --redis host:port",
