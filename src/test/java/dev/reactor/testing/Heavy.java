@@ -18,7 +18,8 @@ import java.lang.annotation.Target;
  * checks that part on every variant. Tagged so far, with what each cost per suite here
  * (surefire-reports, 2-core VM): a child JVM (AcceptUnderEmfileTest, ~2.8 s; the loop's survival
  * of an EMFILE pause stays core in TimerfdFallbackUnderEmfileTest); real servers and clients
- * (RealClientsTest's curl and two 5 s wrk runs, OneLoopAppTest's redis-server); 1,000
+ * (RealClientsTest: curl, and two 5 s wrk runs, ~11 s; OneLoopAppTest's two redis-server tests,
+ * ~0.5 s; where those tools are missing they are skipped); 1,000
  * connections (EchoServerTest, ~0.5 s); a million timers or timer pairs in plain Java
  * (TimersTest, TimeoutTest and TimerAllocationTest's million-timer tests, ~3 s together).
  *
