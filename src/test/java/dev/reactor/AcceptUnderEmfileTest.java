@@ -4,6 +4,7 @@ import dev.reactor.ffi.Errno;
 import dev.reactor.io.Fds;
 import dev.reactor.testing.ChildJvm;
 import dev.reactor.testing.Echo;
+import dev.reactor.testing.Heavy;
 import dev.reactor.testing.Loop;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * connecting; then it frees the fds and must accept every connection that waited. CPU time comes
  * from /proc/thread-self/stat of the loop thread, opened before the fds run out and re-read in place.
  */
+@Heavy
 class AcceptUnderEmfileTest {
     private static final Duration WINDOW = Duration.ofSeconds(2);
 

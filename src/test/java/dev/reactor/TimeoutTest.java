@@ -2,6 +2,7 @@ package dev.reactor;
 
 import dev.reactor.io.Fds;
 import dev.reactor.sys.linux.EpollPoller;
+import dev.reactor.testing.Heavy;
 import dev.reactor.testing.Idle;
 import dev.reactor.testing.Io;
 import dev.reactor.testing.Loop;
@@ -314,6 +315,7 @@ class TimeoutTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.reactor.testing.Idle#strategies")
+    @Heavy
     void shouldFireAMillionPendingTimersInDeadlineOrder(IdleStrategy idle) throws Exception {
         int n = 1_000_000;
         int[] next = {0};                       // loop thread only

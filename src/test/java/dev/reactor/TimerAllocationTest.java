@@ -1,6 +1,7 @@
 package dev.reactor;
 
 import dev.reactor.io.Fds;
+import dev.reactor.testing.Heavy;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -12,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * per-thread allocation counter around many schedule+cancel pairs after a warm-up. (JMH with
  * -prof gc says the same in the benchmarks; this keeps it true on every build.)
  */
+@Heavy
 class TimerAllocationTest {
     private static final int WARM_UP = 200_000;
     private static final int PAIRS = 1_000_000;

@@ -1,5 +1,6 @@
 package dev.reactor;
 
+import dev.reactor.testing.Heavy;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -154,6 +155,7 @@ class TimersTest {
     }
 
     @Test
+    @Heavy
     void shouldHoldAMillionPendingTimers() {
         Timers timers = new Timers();
         Random random = new Random(4);

@@ -1,6 +1,7 @@
 package dev.reactor.examples;
 
 import dev.reactor.io.Sockets;
+import dev.reactor.testing.Heavy;
 import dev.reactor.testing.LoopThread;
 import dev.reactor.testing.Net;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The echo example under 1,000 concurrent connections from java.nio clients; every byte checked. */
+@Heavy
 class EchoServerTest {
     private static final int CLIENTS = 1_000;
     private static final int BYTES_PER_CLIENT = 32 * 1024;   // more than the server's 8 KiB buffers: exercises backpressure

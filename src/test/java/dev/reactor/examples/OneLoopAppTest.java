@@ -1,5 +1,6 @@
 package dev.reactor.examples;
 
+import dev.reactor.testing.Heavy;
 import dev.reactor.testing.HttpTestClient;
 import dev.reactor.testing.HttpTestClient.Response;
 import dev.reactor.testing.Loop;
@@ -61,6 +62,7 @@ class OneLoopAppTest {
     }
 
     @Test
+    @Heavy
     void shouldIncrementInRedisAndReportTimerfdAndEventfdFromOneLoop() throws Exception {
         try (RedisServer redis = RedisServer.start();
              OneLoopApp app = OneLoopApp.start(options(redis.address()))) {
@@ -102,6 +104,7 @@ class OneLoopAppTest {
     }
 
     @Test
+    @Heavy
     void shouldAnswer503WithoutRedisThenRecoverWhenRedisStarts() throws Exception {
         int redisPort = Net.freePort();
         InetSocketAddress nowhere = new InetSocketAddress(InetAddress.getLoopbackAddress(), redisPort);

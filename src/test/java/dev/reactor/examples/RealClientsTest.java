@@ -1,6 +1,7 @@
 package dev.reactor.examples;
 
 import dev.reactor.io.Sockets;
+import dev.reactor.testing.Heavy;
 import dev.reactor.testing.Loop;
 import dev.reactor.testing.LoopThread;
 import dev.reactor.testing.Net;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The HTTP examples driven by curl and wrk, over loopback only. */
+@Heavy
 class RealClientsTest {
     /** Output of a finished command: exit code, stdout, stderr. */
     private record Run(int exit, String out, String err) { }

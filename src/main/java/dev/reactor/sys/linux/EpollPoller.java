@@ -20,8 +20,9 @@ import static dev.reactor.sys.linux.Epoll.*;
  *
  * <p>Timeouts have nanosecond precision: epoll_pwait2 (kernel 5.11+) takes a timespec. Where it
  * is missing (ENOSYS, probed once) a timerfd in the set carries the deadline, re-armed only when
- * the deadline changes. The wakeup is an eventfd registered edge-triggered: each write reports
- * once, so it never needs reading.
+ * the deadline changes; it is made with the poller, since a wait may have to start when no fd
+ * is left. The wakeup is an eventfd registered edge-triggered: each write reports once, so it
+ * never needs reading.
  */
 public final class EpollPoller implements Poller {
     private static final long WAKEUP_TOKEN = 0;
@@ -83,12 +84,28 @@ public final class EpollPoller implements Poller {
             w = (int) Native.check(c.eventfd(0, Linux.EFD_NONBLOCK | Linux.EFD_CLOEXEC), "eventfd");
             ctl(EPOLL_CTL_ADD, w, EPOLLIN | EPOLLET, WAKEUP_TOKEN);
             this.pwait2 = probePwait2();
+            // Now, not on the first timed wait: that wait may come when no fd is left (the
+            // Acceptor's EMFILE pause), and timerfd_create() failing there killed the loop (issue 8).
+            if (!pwait2) openTimerFd();
         } catch (ReactorException | RuntimeException e) {
+            if (timerFd >= 0) c.close(timerFd);
             if (w >= 0) c.close(w);
             c.close(epfd);
             throw e;
         }
         this.wakeFd = w;
+    }
+
+    /** A timerfd in the set (edge-triggered: it only ends a wait), or nothing changed and an exception. */
+    private void openTimerFd() throws ReactorException {
+        int t = (int) Native.check(c.timerfd_create(Linux.CLOCK_MONOTONIC, Linux.TFD_NONBLOCK | Linux.TFD_CLOEXEC),
+                "timerfd_create");
+        int r = ctl(EPOLL_CTL_ADD, t, EPOLLIN | EPOLLET, TIMER_TOKEN);
+        if (r < 0) {
+            c.close(t);
+            Native.check(r, "epoll_ctl", "ADD", t);
+        }
+        timerFd = t;
     }
 
     /** epoll_pwait2 with a zero timeout: ENOSYS (older kernel, or a seccomp filter) means fall back to a timerfd. */
@@ -280,16 +297,6 @@ public final class EpollPoller implements Poller {
      */
     private void armTimerFd(long deadlineNanos, long leftNanos) throws ReactorException {
         if (deadlineNanos == armedDeadline) return;
-        if (timerFd < 0) {
-            int t = (int) Native.check(c.timerfd_create(Linux.CLOCK_MONOTONIC, Linux.TFD_NONBLOCK | Linux.TFD_CLOEXEC),
-                    "timerfd_create");
-            int r = ctl(EPOLL_CTL_ADD, t, EPOLLIN | EPOLLET, TIMER_TOKEN);
-            if (r < 0) {
-                c.close(t);
-                Native.check(r, "epoll_ctl", "ADD", t);
-            }
-            timerFd = t;
-        }
         Native.check(setTimerFd(leftNanos), "timerfd_settime", timerFd);
         armedDeadline = deadlineNanos;
     }
@@ -340,8 +347,14 @@ public final class EpollPoller implements Poller {
         c.write(wakeFd, oneAddress, 8);
     }
 
-    /** Forces the timerfd fallback (tests of the path that older kernels take). */
-    public void disablePwait2() { pwait2 = false; }
+    /**
+     * Forces the timerfd fallback (tests of the path that older kernels take), making the timerfd
+     * as the constructor would have. Call it before the poller is in use, from the loop's thread.
+     */
+    public void disablePwait2() throws ReactorException {
+        if (timerFd < 0) openTimerFd();
+        pwait2 = false;
+    }
 
     @Override
     public void close() {

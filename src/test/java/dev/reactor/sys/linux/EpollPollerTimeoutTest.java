@@ -146,6 +146,16 @@ class EpollPollerTimeoutTest {
         assertEquals(fdsBefore, Loop.openFds());
     }
 
+    @Test
+    void shouldHoldTheTimerFdBeforeTheFirstTimedWaitOnTheFallback() throws Exception {
+        try (EpollPoller poller = open(TIMERFD)) {
+            int fdsOpen = Loop.openFds();
+            for (int i = 1; i <= 5; i++) pollOwn(poller, System.nanoTime() + i * 100_000L);
+            // A timerfd made here could fail with EMFILE: the wait that needs it may come when no fd is left.
+            assertEquals(fdsOpen, Loop.openFds(), "a timed wait opened an fd");
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {PWAIT2, TIMERFD})
     void shouldWaitOnlyForTheTimeLeftAfterEintr(String path) throws Exception {
