@@ -25,7 +25,7 @@ RUN_CP = target/classes:target/test-classes:$$(cat $(CP_FILE))
 BENCH_JAR := benchmarks/target/benchmarks.jar
 BENCH_OUT ?= results/latest
 
-.PHONY: all native build test run demo echo http clean bench bench-full bench-smoke bench-build FORCE
+.PHONY: all native build test soak run demo echo http clean bench bench-full bench-smoke bench-build FORCE
 
 all: build
 
@@ -74,6 +74,13 @@ test: native
 	scripts/module-path-check "$(JDK22)" "$(JDK17)" "$(BUILD_JDK)"
 	$(MVN) -f benchmarks/pom.xml compile
 	@scripts/test-summary target/surefire-reports target/test-started
+
+# The model-based property at length, on every suite of the newest JDK (make test runs 200 tries).
+SOAK_TRIES ?= 20000
+soak: native
+	rm -rf target/surefire-reports
+	$(MVN) test -Dtest=ReactorModelTest -Dsurefire.failIfNoSpecifiedTests=false -Djqwik.tries.default=$(SOAK_TRIES)
+	@scripts/test-summary target/surefire-reports
 
 # One reactor serving HTTP on 127.0.0.1:8080 (or a free port), a Redis client (127.0.0.1:6379; 503
 # until it answers), a timerfd and an eventfd. Override: make run ARGS="--port 9000 --redis host:port",
