@@ -35,6 +35,15 @@ class LifecycleTest {
         Loop.openFds();
     }
 
+    /** A callback that holds the loop until the test lets it go. */
+    private static void awaitOnLoop(CountDownLatch release) {
+        try {
+            release.await();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private static void await(CountDownLatch latch) throws InterruptedException {
         assertTrue(latch.await(Loop.DEFAULT_DEADLINE.toMillis(), TimeUnit.MILLISECONDS), "not within " + Loop.DEFAULT_DEADLINE);
     }
@@ -102,11 +111,7 @@ class LifecycleTest {
         int fdsOpen = Loop.openFds();
         assertTrue(reactor.execute(() -> {
             entered.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
+            awaitOnLoop(release);
             // Cleanup in a callback while a close is pending must not throw.
             assertNull(reactor.deregister(12345));
             assertFalse(reactor.cancel(1));
@@ -139,11 +144,7 @@ class LifecycleTest {
         RunningLoop loop = RunningLoop.start(reactor);
         assertTrue(reactor.execute(() -> {
             entered.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
+            awaitOnLoop(release);
             callbackDone.set(true);
         }));
         await(entered);
