@@ -15,6 +15,31 @@ class MailboxTest {
         assertFalse(mailbox.offer(Mailbox.TASK, 0, (Runnable) () -> { }));
     }
 
+    private static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+                .getCurrentThreadAllocatedBytes();
+    }
+
+    @Test
+    void shouldMakeMessagesOnDemandAndNoneOnceEnoughExist() {
+        long before = allocatedBytes();
+        Mailbox mailbox = new Mailbox(1 << 16);      // the default capacity
+        long opened = allocatedBytes() - before;
+        // The two ring arrays (~256 KB each with compressed references), not 65,536 messages (~1.5 MB more).
+        assertTrue(opened < 768 * 1024, "a new mailbox took " + opened + " B");
+
+        Runnable task = () -> { };
+        for (int round = 0; round < 3; round++) {
+            long start = allocatedBytes();
+            for (int i = 0; i < 100_000; i++) {
+                for (int k = 0; k < 8; k++) assertTrue(mailbox.offer(k, 1, task));
+                for (int k = 0; k < 8; k++) mailbox.recycle(mailbox.poll());
+            }
+            long perCycle = (allocatedBytes() - start) / 100_000;
+            if (round > 0) assertEquals(0, perCycle, "steady state allocates nothing: " + perCycle + " B per 8 messages");
+        }
+    }
+
     @Test
     void shouldTakeOffersAgainOnceMessagesAreRecycled() {
         Mailbox mailbox = new Mailbox(2);
