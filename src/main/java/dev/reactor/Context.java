@@ -32,9 +32,7 @@ public interface Context {
     default void onError(Reactor reactor, Exception error) {
         // Only this registration: the callback may have replaced itself on fd before it threw.
         boolean mine = !reactor.isClosed() && reactor.context(fd()) == this;
-        boolean owned = mine && reactor.ownership(fd()) == Ownership.OWNED;
-        if (owned) reactor.close(fd());
-        else if (mine) reactor.deregister(fd());
+        boolean owned = mine && reactor.end(fd());
         Logs.warning(() -> "fd " + fd() + ": callback failed; " + (owned ? "closed" : "deregistered"), error);
     }
 

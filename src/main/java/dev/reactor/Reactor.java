@@ -548,10 +548,15 @@ public final class Reactor implements AutoCloseable {
         }
     }
 
-    /** Ends fd's registration the way failures do: an owned fd is closed, a borrowed one deregistered. */
-    private void end(int fd) {
-        if (table.owned(fd)) close(fd);
+    /**
+     * Ends fd's registration the way failures do (here and in the default onError): an owned fd is
+     * closed, a borrowed one deregistered. Returns true when it closed the fd.
+     */
+    boolean end(int fd) {
+        boolean owned = table.owned(fd);
+        if (owned) close(fd);
         else deregister(fd);
+        return owned;
     }
 
     // ---- lifecycle -------------------------------------------------------------------------
