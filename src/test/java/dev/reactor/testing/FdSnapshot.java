@@ -48,6 +48,11 @@ public final class FdSnapshot {
         return new FdSnapshot(fds);
     }
 
+    /** How many fds were open. */
+    public int size() {
+        return fds.size();
+    }
+
     /** The fds open now that were not open, or pointed elsewhere, when this snapshot was taken. */
     public List<String> opened() {
         List<String> opened = new ArrayList<>();
