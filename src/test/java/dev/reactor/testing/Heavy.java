@@ -20,7 +20,8 @@ import java.lang.annotation.Target;
  * of an EMFILE pause stays core in TimerfdFallbackUnderEmfileTest); real servers and clients
  * (RealClientsTest: curl, and two 5 s wrk runs, ~11 s; OneLoopAppTest's two redis-server tests,
  * ~0.5 s; where those tools are missing they are skipped); 1,000
- * connections (EchoServerTest, ~0.5 s); a million timers or timer pairs in plain Java
+ * connections (EchoServerTest, ~0.5 s); as many connections as the fd limit allows, between two
+ * child JVMs (LoadTest, ~6-10 s); a million timers or timer pairs in plain Java
  * (TimersTest, TimeoutTest and TimerAllocationTest's million-timer tests, ~3 s together).
  *
  * <p>Not heavy, though slow: DispatchAllocationTest (~2 s; whether a dispatch allocates depends
