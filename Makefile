@@ -75,11 +75,13 @@ test: native
 	$(MVN) -f benchmarks/pom.xml compile
 	@scripts/test-summary target/surefire-reports target/test-started
 
-# The model-based property at length, on every suite of the newest JDK (make test runs 200 tries).
+# The model-based property at length, on every suite of the newest JDK (make test runs 200 tries),
+# and LoadTest at full size (heavy: the panama suite only; ~2 min here).
 SOAK_TRIES ?= 20000
 soak: native
 	rm -rf target/surefire-reports
-	$(MVN) test -Dtest=ReactorModelTest -Dsurefire.failIfNoSpecifiedTests=false -Djqwik.tries.default=$(SOAK_TRIES)
+	$(MVN) test -Dtest=ReactorModelTest,LoadTest -Dsurefire.failIfNoSpecifiedTests=false -Djqwik.tries.default=$(SOAK_TRIES) \
+	  -Ddev.reactor.test.load=full
 	@scripts/test-summary target/surefire-reports
 
 # One reactor serving HTTP on 127.0.0.1:8080 (or a free port), a Redis client (127.0.0.1:6379; 503
