@@ -97,6 +97,17 @@ final class Mailbox {
         return queue.relaxedPoll();
     }
 
+    /** The releasing thread, once no loop runs: empties the queue; returns how many were in it. */
+    int discard() {
+        int n = 0;
+        Message m;
+        while ((m = queue.poll()) != null) {
+            recycle(m);
+            n++;
+        }
+        return n;
+    }
+
     /** Loop thread: give a polled message back once read. */
     void recycle(Message m) {
         m.payload = null;

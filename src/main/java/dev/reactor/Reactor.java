@@ -643,6 +643,7 @@ public final class Reactor implements AutoCloseable {
                 if (owned) libc.close(fd);
             });
             poller.close();
+            stats.messagesDropped += mailbox.discard();   // accepted, never delivered: counted, not lost silently
             lifecycle.notifyAll();
         }
     }

@@ -40,7 +40,11 @@ public final class ReactorStats {
     public long timersDropped() { return timersDropped; }
     /** onNotify calls and executed tasks. */
     public long messagesDelivered() { return messagesDelivered; }
-    /** Messages sent to an fd whose registration had ended by delivery. */
+    /**
+     * Messages sent to an fd whose registration had ended by delivery, and the messages and tasks
+     * still queued when the reactor was released by close(): every accepted send and execute ends
+     * up delivered or counted here.
+     */
     public long messagesDropped() { return messagesDropped; }
     /**
      * Waits in the kernel that a signal cut short (EINTR), each resumed for the time left. Only a
