@@ -29,7 +29,7 @@ BENCH_OUT ?= results/latest
 
 all: build
 
-native: native/build/probe.txt native/build/no-pwait2-jdk/bin/java
+native: native/build/probe.txt native/build/no-pwait2-jdk/bin/java native/build/libsigstorm.so
 
 native/build/probe: native/probe.c
 	@mkdir -p native/build
@@ -37,6 +37,11 @@ native/build/probe: native/probe.c
 
 native/build/probe.txt: native/build/probe
 	native/build/probe > $@
+
+# Real signals at one thread (a counting handler, a tgkill thread), for SignalStormTest.
+native/build/libsigstorm.so: native/sigstorm.c
+	@mkdir -p native/build
+	gcc -O1 -Wall -Wextra -Werror -shared -fPIC -pthread -o $@ $<
 
 # Runs a command with epoll_pwait2 failing with ENOSYS (a seccomp filter): the no-pwait2 suite.
 native/build/no-pwait2: native/no-pwait2.c

@@ -466,6 +466,7 @@ public final class Reactor implements AutoCloseable {
         } finally {
             if (blocking) BLOCKED.setOpaque(this, 0);
         }
+        stats.waitsInterrupted = poller.interruptedWaits();
         batchNext = 0;
         batchEnd = n;
         return deadline == Poller.NOW;
@@ -642,6 +643,7 @@ public final class Reactor implements AutoCloseable {
                 if (owned) libc.close(fd);
             });
             poller.close();
+            stats.messagesDropped += mailbox.discard();   // accepted, never delivered: counted, not lost silently
             lifecycle.notifyAll();
         }
     }

@@ -16,6 +16,7 @@ public final class ReactorStats {
     long timersDropped;
     long messagesDelivered;
     long messagesDropped;
+    long waitsInterrupted;
     final AtomicLong wakeupsWritten = new AtomicLong();
 
     ReactorStats() { }
@@ -39,8 +40,17 @@ public final class ReactorStats {
     public long timersDropped() { return timersDropped; }
     /** onNotify calls and executed tasks. */
     public long messagesDelivered() { return messagesDelivered; }
-    /** Messages sent to an fd whose registration had ended by delivery. */
+    /**
+     * Messages sent to an fd whose registration had ended by delivery, and the messages and tasks
+     * still queued when the reactor was released by close(): every accepted send and execute ends
+     * up delivered or counted here.
+     */
     public long messagesDropped() { return messagesDropped; }
+    /**
+     * Waits in the kernel that a signal cut short (EINTR), each resumed for the time left. Only a
+     * blocking wait can be: a spinning loop's polls do not sleep.
+     */
+    public long waitsInterrupted() { return waitsInterrupted; }
     /** eventfd (or EVFILT_USER) writes made to wake a blocked loop. */
     public long wakeupsWritten() { return wakeupsWritten.get(); }
 
@@ -48,6 +58,7 @@ public final class ReactorStats {
         return "ReactorStats{iterations=" + iterations + ", eventsDispatched=" + eventsDispatched
                 + ", staleEventsDropped=" + staleEventsDropped + ", mutedEventsDropped=" + mutedEventsDropped + ", pollerRebuilds=" + pollerRebuilds + ", timersFired=" + timersFired
                 + ", timersDropped=" + timersDropped + ", messagesDelivered=" + messagesDelivered
-                + ", messagesDropped=" + messagesDropped + ", wakeupsWritten=" + wakeupsWritten() + "}";
+                + ", messagesDropped=" + messagesDropped + ", waitsInterrupted=" + waitsInterrupted
+                + ", wakeupsWritten=" + wakeupsWritten() + "}";
     }
 }

@@ -72,6 +72,11 @@ public interface Poller extends AutoCloseable {
      */
     int poll(long deadlineNanos) throws ReactorException;
 
+    /** Waits that a signal cut short (EINTR) and {@link #poll} resumed, so far. */
+    default long interruptedWaits() {
+        return 0;
+    }
+
     long token(int index);
 
     int events(int index);

@@ -27,7 +27,9 @@ import java.lang.annotation.Target;
  * <p>Not heavy, though slow: DispatchAllocationTest (~2 s; whether a dispatch allocates depends
  * on the backend and on the JDK's JIT), SendTest's million messages (~1 s; the cross-thread
  * wakeup protocol is what the idle strategies and backends change), ReadmeExampleTest (~0.8 s;
- * the README must compile on JDK 17 too), and the race tests (CloseRaceTest, LifecycleTest):
+ * the README must compile on JDK 17 too), SignalStormTest (~2.5 s, up to ~8 s on a busy
+ * machine; where EINTR comes back differs by backend and kernel path: epoll_pwait2, or epoll_wait
+ * with the timerfd), and the race tests (CloseRaceTest, LifecycleTest):
  * the more variants run them, the likelier a race shows.
  */
 @Documented

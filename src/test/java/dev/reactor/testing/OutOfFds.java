@@ -58,6 +58,11 @@ public final class OutOfFds implements AutoCloseable {
         return new OutOfFds();
     }
 
+    /** Closes n of the dups, so exactly n fds can be opened (for a call that needs a few). */
+    public void free(int n) {
+        for (int i = 0; i < n && count > 0; i++) c.close(dups[--count]);
+    }
+
     /** How many dups it took. */
     public int dups() {
         return count;

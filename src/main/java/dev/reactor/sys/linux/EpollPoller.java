@@ -54,6 +54,7 @@ public final class EpollPoller implements Poller {
     /** timerfd_settime calls made, for tests that show re-arming happens only when the deadline moves. */
     int timerFdSettimeCalls;
     private boolean growBeforeNextWait;
+    private long interruptedWaits;
     private boolean closed;
 
     /**
@@ -270,8 +271,11 @@ public final class EpollPoller implements Poller {
             }
             if (n != -Errno.EINTR) throw new ReactorException("epoll_wait(epfd=" + epfd + ")", -n);
             // EINTR: go round; waitOnce recomputes the time left from the deadline.
+            interruptedWaits++;
         }
     }
+
+    @Override public long interruptedWaits() { return interruptedWaits; }
 
     private int waitOnce(long deadlineNanos) throws ReactorException {
         if (deadlineNanos == NOW) return c.epoll_wait(epfd, eventsAddress, capacity, 0);

@@ -169,6 +169,7 @@ class EpollPollerTimeoutTest {
             assertTrue(System.nanoTime() - deadline >= 0, "returned before the deadline");
             List<InterruptingLibC.Wait> waits = libc.waits;
             assertEquals(2, waits.size(), "one interrupted wait, one resumed: " + waits);
+            assertEquals(1, poller.interruptedWaits(), "EINTRs counted");
             if (path.equals(PWAIT2)) {
                 InterruptingLibC.Wait first = waits.get(0), second = waits.get(1);
                 assertEquals("epoll_pwait2", first.call());
