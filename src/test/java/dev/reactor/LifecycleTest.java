@@ -1,6 +1,7 @@
 package dev.reactor;
 
 import dev.reactor.io.Fds;
+import dev.reactor.testing.FdSnapshot;
 import dev.reactor.testing.Idle;
 import dev.reactor.testing.Loop;
 import dev.reactor.testing.RunningLoop;
@@ -32,7 +33,7 @@ class LifecycleTest {
             loop.run(() -> { });
         }
         Fds.close(Fds.eventfd());
-        Loop.openFds();
+        FdSnapshot.take();
     }
 
     /** A callback that holds the loop until the test lets it go. */
@@ -79,15 +80,16 @@ class LifecycleTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.reactor.testing.Idle#strategies")
     void shouldReleaseEveryFdOfTheReactorWhenClosedFromAnotherThread(IdleStrategy idle) throws Exception {
-        int fdsBefore = Loop.openFds();
+        FdSnapshot before = FdSnapshot.take();
         int[] pipe = Fds.pipe();
+        FdSnapshot withPipe = FdSnapshot.take();
         try {
             Reactor reactor = Idle.open(idle);
             reactor.register(Context.of(pipe[0], Interest.READ, (r, ev) -> { }));
             RunningLoop loop = RunningLoop.start(reactor);
             loop.run(() -> reactor.timeout(Duration.ofMinutes(1), (r, id) -> { }));
             reactor.close();                               // returns once the loop has exited and released
-            assertEquals(fdsBefore + 2, Loop.openFds(), "the reactor's own fds are closed; the user's pipe is not");
+            withPipe.assertNoneOpened("the reactor's own fds are closed");
             assertTrue(Fds.isOpen(pipe[0]), "close() closed a user fd");
             assertTrue(reactor.isClosed());
             loop.awaitReturn(Loop.DEFAULT_DEADLINE);
@@ -96,19 +98,19 @@ class LifecycleTest {
             Fds.close(pipe[0]);
             Fds.close(pipe[1]);
         }
-        assertEquals(fdsBefore, Loop.openFds());
+        before.assertNoneOpened("fds leaked");
     }
 
     @Test
     void shouldWaitForTheCallbackInProgressWhenClosedFromAnotherThread() throws Exception {
-        int fdsBefore = Loop.openFds();
+        FdSnapshot before = FdSnapshot.take();
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicBoolean callbackDone = new AtomicBoolean();
         AtomicBoolean doneWhenCloseReturned = new AtomicBoolean();
         Reactor reactor = Reactor.open();
         RunningLoop loop = RunningLoop.start(reactor);
-        int fdsOpen = Loop.openFds();
+        FdSnapshot open = FdSnapshot.take();
         assertTrue(reactor.execute(() -> {
             entered.countDown();
             awaitOnLoop(release);
@@ -123,14 +125,14 @@ class LifecycleTest {
             doneWhenCloseReturned.set(callbackDone.get());
         });
         Loop.await(Loop.DEFAULT_DEADLINE, () -> closer.getState() == Thread.State.WAITING);
-        assertEquals(fdsOpen, Loop.openFds(), "released while a callback was still running");
+        assertEquals(List.of(), FdSnapshot.of("anon_inode:", open.closed()), "released while a callback was still running");
         assertThrows(IllegalStateException.class, () -> reactor.send(1, "x"), "close() was requested");
         release.countDown();
         closer.join(Loop.DEFAULT_DEADLINE.toMillis());
         assertFalse(closer.isAlive());
         assertTrue(doneWhenCloseReturned.get(), "close() returned before the callback finished");
         loop.awaitReturn(Loop.DEFAULT_DEADLINE);
-        assertEquals(fdsBefore, Loop.openFds());
+        before.assertNoneOpened("fds leaked");
     }
 
     @Test
@@ -208,9 +210,9 @@ class LifecycleTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.reactor.testing.Idle#strategies")
     void shouldFinishTheIterationThenReleaseWhenClosedFromACallback(IdleStrategy idle) throws Exception {
-        int fdsBefore = Loop.openFds();
         int[] a = Fds.pipe();
         int[] b = Fds.pipe();
+        FdSnapshot withPipes = FdSnapshot.take();
         AtomicInteger events = new AtomicInteger();
         AtomicInteger cleanedUp = new AtomicInteger();
         AtomicInteger timersAndTasks = new AtomicInteger();
@@ -239,7 +241,8 @@ class LifecycleTest {
             assertEquals(2, cleanedUp.get());
             assertEquals(2, timersAndTasks.get(), "the closing iteration runs its due timer and queued task");
             assertTrue(reactor.isClosed());
-            assertEquals(fdsBefore + 4, Loop.openFds(), "the reactor's fds are released, the pipes stay");
+            withPipes.assertNoneOpened("the reactor's fds are released");
+            for (int fd : new int[] {a[0], a[1], b[0], b[1]}) assertTrue(Fds.isOpen(fd), "the pipes stay");
         } finally {
             for (int fd : new int[] {a[0], a[1], b[0], b[1]}) Fds.close(fd);
         }

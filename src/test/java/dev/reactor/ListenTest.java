@@ -272,11 +272,11 @@ class ListenTest {
     void shouldFailWithEaddrinuseAndLeakNothingWhenThePortIsTaken() throws IOException {
         int a = reactor.listen(Net.loopback4(), (r, fd, peer) -> null);
         SocketAddress bound = Sockets.localAddress(a);
-        int fds = Loop.openFds();
+        FdSnapshot fds = FdSnapshot.take();
         ReactorException e = assertThrows(ReactorException.class, () -> reactor.listen(bound, (r, fd, peer) -> null));
         assertEquals(Errno.EADDRINUSE, e.errno());
         assertTrue(e.call().startsWith("bind(fd="), e.call());
-        assertEquals(fds, Loop.openFds());
+        fds.assertNoneOpened("the socket that could not bind");
         assertEquals(1, reactor.registrations());
     }
 

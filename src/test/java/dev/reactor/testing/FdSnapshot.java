@@ -62,6 +62,21 @@ public final class FdSnapshot {
         return opened;
     }
 
+    /** The fds of this snapshot that are closed now (or point elsewhere). */
+    public List<String> closed() {
+        Map<Integer, String> now = take().fds;
+        List<String> closed = new ArrayList<>();
+        fds.forEach((fd, target) -> {
+            if (!target.equals(now.get(fd))) closed.add(fd + " -> " + target);
+        });
+        return closed;
+    }
+
+    /** Only the entries of a kind: "anon_inode:" (epoll, eventfd, timerfd), "socket:", "pipe:". */
+    public static List<String> of(String kind, List<String> entries) {
+        return entries.stream().filter(e -> e.contains(kind)).toList();
+    }
+
     public void assertNoneOpened(String message) {
         assertEquals(List.of(), opened(), message);
     }
