@@ -29,7 +29,9 @@ public final class Native {
     public static LibC load(String choice) {
         switch (choice.toLowerCase(Locale.ROOT)) {
             case "auto":
-                return panamaAvailable() ? panama() : jnr();
+                if (panamaAvailable()) return panama();
+                if (Runtime.version().feature() >= 22) warnJnrOnlyJar();
+                return jnr();
             case "panama":
             case "ffm":
                 return panama();
@@ -38,6 +40,17 @@ public final class Native {
             default:
                 throw new IllegalArgumentException("unknown FFI backend '" + choice + "' (auto, panama, jnr)");
         }
+    }
+
+    private static volatile boolean jnrOnlyWarned;
+
+    /** Said once: a JDK that could run Panama got a jar built without it (a JDK < 22 built it). */
+    private static void warnJnrOnlyJar() {
+        if (jnrOnlyWarned) return;
+        jnrOnlyWarned = true;
+        System.getLogger("dev.reactor").log(System.Logger.Level.WARNING, "this Reactor jar was built without the"
+                + " Panama backend (jnr-only, on a JDK below 22): JDK " + Runtime.version().feature()
+                + " runs it on jnr-ffi; rebuild with a JDK >= 22 for Panama");
     }
 
     /** True when this JVM can run the Panama backend and the jar contains it. */

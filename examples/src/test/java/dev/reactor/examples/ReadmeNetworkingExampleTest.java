@@ -13,11 +13,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The README's networking example is ReadmeNetworkingExample.java, word for word, and it runs. */
 class ReadmeNetworkingExampleTest {
-    private static final Path SOURCE = Path.of("src/test/java/dev/reactor/examples/ReadmeNetworkingExample.java");
+    /** The checkout's README (the tests run in examples/). */
+    private static final Path README = Path.of(System.getProperty("dev.reactor.root", "..")).resolve("README.md");
+    private static final Path SOURCE = Path.of("src/main/java/dev/reactor/examples/ReadmeNetworkingExample.java");
 
     @Test
     void shouldAppearInTheReadmeExactly() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
+        String readme = Files.readString(README);
         assertTrue(readme.contains("```java\n" + Files.readString(SOURCE) + "```\n"),
                 "README.md and ReadmeNetworkingExample.java have drifted apart");
     }

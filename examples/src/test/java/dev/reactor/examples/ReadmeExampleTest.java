@@ -25,11 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The README's example is real code: the first java block compiles, runs and prints what it says. */
 class ReadmeExampleTest {
+    /** The checkout's README (the tests run in examples/). */
+    private static final Path README = Path.of(System.getProperty("dev.reactor.root", "..")).resolve("README.md");
     private static final String MAIN = "dev.reactor.examples.ReadmeExample";
 
     /** The first ```java block of README.md (surefire runs in the project's basedir). */
     static String readmeExample() throws Exception {
-        List<String> lines = Files.readAllLines(Path.of("README.md"));
+        List<String> lines = Files.readAllLines(README);
         int start = lines.indexOf("```java");
         assertNotEquals(-1, start, "README.md has no ```java block");
         int end = lines.subList(start + 1, lines.size()).indexOf("```");
@@ -39,7 +41,7 @@ class ReadmeExampleTest {
 
     @Test
     void shouldMatchReadmeExampleJavaExactly() throws Exception {
-        String file = Files.readString(Path.of("src/test/java/dev/reactor/examples/ReadmeExample.java"));
+        String file = Files.readString(Path.of("src/main/java/dev/reactor/examples/ReadmeExample.java"));
         assertEquals(file, readmeExample(), "README.md and ReadmeExample.java have drifted apart");
     }
 
@@ -86,12 +88,12 @@ class ReadmeExampleTest {
                 if (!name.equals(MAIN) && !name.startsWith(MAIN + "$")) return super.loadClass(name, resolve);
                 synchronized (getClassLoadingLock(name)) {
                     Class<?> c = findLoadedClass(name);
-                    return c != null ? c : findClass(name);   // child first: not the copy in test-classes
+                    return c != null ? c : findClass(name);   // child first: not the copy in the examples' classes
                 }
             }
         }) {
             Class<?> main = loader.loadClass(MAIN);
-            assertEquals(loader, main.getClassLoader(), "ran the copy from test-classes, not the README's");
+            assertEquals(loader, main.getClassLoader(), "ran the copy from the examples' classes, not the README's");
             Method m = main.getMethod("main", String[].class);
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
             m.invoke(null, (Object) new String[0]);
