@@ -10,17 +10,28 @@ import java.time.Duration;
  */
 public sealed interface IdleStrategy permits IdleStrategy.Spinning {
 
-    /** Block in epoll_wait/kevent until an event, a timer or a wakeup. The default. */
+    /**
+     * Block in epoll_wait/kevent until an event, a timer or a wakeup. The default.
+     * @return the blocking strategy
+     */
     static IdleStrategy block() {
         return Spinning.BLOCK;
     }
 
-    /** Poll with a zero timeout and {@link Thread#onSpinWait()} between empty polls; never block. */
+    /**
+     * Poll with a zero timeout and {@link Thread#onSpinWait()} between empty polls; never block.
+     * @return the busy-polling strategy
+     */
     static IdleStrategy spin() {
         return Spinning.SPIN;
     }
 
-    /** Spin while work arrived within the last {@code spinFor}, block after that. */
+    /**
+     * Spin while work arrived within the last {@code spinFor}, block after that.
+     * @param spinFor how long to keep spinning after the last callback; zero is {@link #block()}
+     * @return a strategy with that spin window
+     * @throws IllegalArgumentException if spinFor is negative
+     */
     static IdleStrategy spinThenBlock(Duration spinFor) {
         long nanos = spinFor.toNanos();
         if (nanos < 0) throw new IllegalArgumentException("spinThenBlock: negative duration " + spinFor);
@@ -31,6 +42,10 @@ public sealed interface IdleStrategy permits IdleStrategy.Spinning {
      * Reads a strategy from text, as {@code -Ddev.reactor.idle} gives it: {@code block},
      * {@code spin}, or {@code spinThenBlock:<amount><unit>} with unit ns, us, ms or s
      * (e.g. {@code spinThenBlock:100us}). Case-insensitive.
+     *
+     * @param text the strategy as text
+     * @return the strategy it names
+     * @throws IllegalArgumentException if text is none of these; the message lists what is accepted
      */
     static IdleStrategy parse(String text) {
         String s = text.trim().toLowerCase(java.util.Locale.ROOT);
@@ -45,10 +60,15 @@ public sealed interface IdleStrategy permits IdleStrategy.Spinning {
                 + "': expected block, spin or spinThenBlock:<n>(ns|us|ms|s), e.g. spinThenBlock:100us");
     }
 
-    /** How long the loop keeps spinning after its last work: 0 blocks at once, Long.MAX_VALUE never blocks. */
+    /** {@return how long the loop keeps spinning after its last work: 0 blocks at once, Long.MAX_VALUE never blocks} */
     long spinForNanos();
 
-    /** The one implementation: a spin window. */
+    /**
+     * The one implementation: a spin window. Get one from {@link #block()}, {@link #spin()},
+     * {@link #spinThenBlock(Duration)} or {@link #parse(String)}.
+     *
+     * @param spinForNanos how long the loop keeps spinning after its last work, in nanoseconds
+     */
     record Spinning(long spinForNanos) implements IdleStrategy {
         static final Spinning BLOCK = new Spinning(0);
         static final Spinning SPIN = new Spinning(Long.MAX_VALUE);

@@ -15,7 +15,11 @@ public final class Interest {
 
     static final int ALL = READ | WRITE | EDGE | ONESHOT;
 
-    /** "READ|WRITE|EDGE", or "0". */
+    /**
+     * Names the bits for logs: {@code "READ|WRITE|EDGE"}, {@code "0"} for none; unknown bits print in hex.
+     * @param interest Interest bits
+     * @return the names joined by {@code |}
+     */
     public static String toString(int interest) {
         return Bits.toString(interest, new String[] {"READ", "WRITE", "EDGE", "ONESHOT"});
     }

@@ -25,27 +25,34 @@ public final class ListenOptions {
         this.acceptPause = b.acceptPause;
     }
 
+    /**
+     * A builder with the defaults: backlog 4096, no SO_REUSEPORT, TCP_NODELAY on, 64 accepts per
+     * readiness, a 100 ms pause when out of fds.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** {@return the options of {@link Reactor#listen(java.net.SocketAddress, ConnectionHandler)}: the builder's defaults} */
     public static ListenOptions defaults() {
         return DEFAULTS;
     }
 
-    /** The accept queue length passed to listen(2); the kernel caps it at net.core.somaxconn. */
+    /** {@return the accept queue length passed to listen(2)} The kernel caps it at net.core.somaxconn. */
     public int backlog() { return backlog; }
 
-    /** SO_REUSEPORT on the listening socket (TCP only): several listeners share one port. */
+    /** {@return whether the listening socket gets SO_REUSEPORT (TCP only)} Several listeners then share one port. */
     public boolean reusePort() { return reusePort; }
 
-    /** TCP_NODELAY on each accepted TCP socket. */
+    /** {@return whether each accepted TCP socket gets TCP_NODELAY} */
     public boolean tcpNoDelay() { return tcpNoDelay; }
 
-    /** At most this many accepts per readiness, so one busy listener cannot starve the other fds. */
+    /** {@return the most accepts per readiness} So one busy listener cannot starve the other fds. */
     public int acceptBatch() { return acceptBatch; }
 
-    /** How long accepting pauses when the process or system is out of fds (EMFILE/ENFILE) or memory. */
+    /** {@return how long accepting pauses when the process or system is out of fds (EMFILE/ENFILE) or memory} */
     public Duration acceptPause() { return acceptPause; }
 
     @Override public String toString() {
@@ -53,6 +60,10 @@ public final class ListenOptions {
                 + ", acceptBatch=" + acceptBatch + ", acceptPause=" + acceptPause + "}";
     }
 
+    /**
+     * Sets {@link ListenOptions} up; each setter checks its value at once and throws
+     * {@link IllegalArgumentException} for one out of range. Not thread-safe: one thread builds.
+     */
     public static final class Builder {
         private int backlog = 4096;
         private boolean reusePort;
@@ -62,28 +73,61 @@ public final class ListenOptions {
 
         private Builder() { }
 
+        /**
+         * The accept queue length passed to listen(2) (default 4096); the kernel caps it at net.core.somaxconn.
+         * @param backlog at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if backlog is below 1
+         */
         public Builder backlog(int backlog) {
             if (backlog < 1) throw new IllegalArgumentException("backlog must be >= 1: " + backlog);
             this.backlog = backlog;
             return this;
         }
 
+        /**
+         * SO_REUSEPORT on the listening socket (default off; TCP only): several sockets, in this
+         * process or others of the same user, listen on one port and the kernel spreads the connections.
+         * @param reusePort true to set it
+         * @return this builder
+         */
         public Builder reusePort(boolean reusePort) {
             this.reusePort = reusePort;
             return this;
         }
 
+        /**
+         * TCP_NODELAY on each accepted TCP socket (default on): small writes go out at once.
+         * @param tcpNoDelay false to leave Nagle's algorithm on
+         * @return this builder
+         */
         public Builder tcpNoDelay(boolean tcpNoDelay) {
             this.tcpNoDelay = tcpNoDelay;
             return this;
         }
 
+        /**
+         * The most connections accepted per readiness of the listener (default 64); the rest wait
+         * for the next iteration, after the other fds had their turn.
+         * @param acceptBatch at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if acceptBatch is below 1
+         */
         public Builder acceptBatch(int acceptBatch) {
             if (acceptBatch < 1) throw new IllegalArgumentException("acceptBatch must be >= 1: " + acceptBatch);
             this.acceptBatch = acceptBatch;
             return this;
         }
 
+        /**
+         * How long the listener stops accepting when accept fails with EMFILE, ENFILE, ENOBUFS or
+         * ENOMEM (default 100 ms), instead of spinning on a readiness it cannot consume; pending
+         * connections wait in the kernel's queue meanwhile.
+         * @param acceptPause positive
+         * @return this builder
+         * @throws IllegalArgumentException if acceptPause is zero or negative
+         * @throws NullPointerException if acceptPause is null
+         */
         public Builder acceptPause(Duration acceptPause) {
             Objects.requireNonNull(acceptPause, "acceptPause");
             if (acceptPause.isNegative() || acceptPause.isZero()) {
@@ -93,6 +137,7 @@ public final class ListenOptions {
             return this;
         }
 
+        /** {@return immutable options with the values set so far} */
         public ListenOptions build() {
             return new ListenOptions(this);
         }

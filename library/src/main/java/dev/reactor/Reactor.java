@@ -77,11 +77,30 @@ public final class Reactor implements AutoCloseable {
         this.owner = Thread.currentThread();
     }
 
-    /** A reactor with {@link ReactorConfig#defaults()}. */
+    /**
+     * A reactor with {@link ReactorConfig#defaults()}; see {@link #open(ReactorConfig)}.
+     *
+     * @return an open reactor, whose loop thread is the calling thread until {@link #run()}
+     * @throws IOException a {@link ReactorException} when the poller cannot be made (e.g. EMFILE)
+     */
     public static Reactor open() throws IOException {
         return open(ReactorConfig.defaults());
     }
 
+    /**
+     * Opens the poller (an epoll fd, an eventfd for wakeups and, where the kernel lacks
+     * epoll_pwait2, a timerfd) and loads the FFI backend the config asks for. On failure nothing
+     * is left open. The calling thread is the loop thread until {@link #run()} or
+     * {@link #runOnce} is called from another.
+     *
+     * @param config the configuration; {@link ReactorConfig#defaults()} for the defaults
+     * @return an open reactor
+     * @throws IOException a {@link ReactorException} with errno when a system call fails (EMFILE,
+     *         ENFILE, ENOMEM)
+     * @throws IllegalArgumentException if the backend is none of "auto", "panama", "jnr"
+     * @throws UnsupportedOperationException if "panama" is asked for on a JDK older than 22, or
+     *         the OS has no poller here (epoll is implemented, kqueue is not)
+     */
     public static Reactor open(ReactorConfig config) throws IOException {
         return new Reactor(Objects.requireNonNull(config, "config"));
     }
@@ -90,7 +109,13 @@ public final class Reactor implements AutoCloseable {
 
     /**
      * Watch ctx.fd() for ctx.interest(), {@link Ownership#BORROWED}: the reactor never closes the
-     * fd on its own. Throws if the fd is already registered, invalid, or not pollable.
+     * fd on its own. Throws if the fd is already registered, invalid, or not pollable. Loop thread only.
+     *
+     * @param ctx the Context to call; its fd() and interest() are read once, here
+     * @throws IOException a {@link ReactorException}: EEXIST if the fd is registered already, EBADF
+     *         if it is negative or not open, EINVAL for interest bits without READ or WRITE, EPERM
+     *         for an fd epoll cannot watch (a regular file), ENOSPC or ENOMEM past the kernel's limits
+     * @throws IllegalStateException if called off the loop thread or after {@link #close()}
      */
     public void register(Context ctx) throws IOException {
         register(ctx, Ownership.BORROWED);
@@ -98,7 +123,13 @@ public final class Reactor implements AutoCloseable {
 
     /**
      * Watch ctx.fd() for ctx.interest(); {@link Ownership#OWNED} hands the fd to the reactor, which
-     * then closes it on every path that ends the registration except {@link #deregister}.
+     * then closes it on every path that ends the registration except {@link #deregister}. Loop
+     * thread only. If this throws, the fd is not registered, and not closed either, whatever the ownership.
+     *
+     * @param ctx the Context to call; its fd() and interest() are read once, here
+     * @param ownership who closes the fd
+     * @throws IOException a {@link ReactorException}, as for {@link #register(Context)}
+     * @throws IllegalStateException if called off the loop thread or after {@link #close()}
      */
     public void register(Context ctx, Ownership ownership) throws IOException {
         Objects.requireNonNull(ctx, "ctx");
@@ -120,7 +151,13 @@ public final class Reactor implements AutoCloseable {
         }
     }
 
-    /** Who closes fd: {@link Ownership#OWNED} or {@link Ownership#BORROWED}; null when it is not registered. */
+    /**
+     * Who closes fd. Loop thread only.
+     *
+     * @param fd a file descriptor
+     * @return {@link Ownership#OWNED} or {@link Ownership#BORROWED}; null when it is not registered
+     * @throws IllegalStateException if called off the loop thread, or once the reactor is closed
+     */
     public Ownership ownership(int fd) {
         checkLoopUntilReleased("ownership");
         if (table.get(fd) == null) return null;
@@ -149,7 +186,14 @@ public final class Reactor implements AutoCloseable {
      * ONESHOT with no events: the kernel disarms it after at most one report, which the loop
      * drops). If the fd was closed behind the reactor's back, the kernel has forgotten it: this
      * throws ENOENT (or EBADF) and removes the registration, without closing the number, which
-     * may belong to another file by now; it never attaches a new file to the old Context.
+     * may belong to another file by now; it never attaches a new file to the old Context. Loop
+     * thread only.
+     *
+     * @param fd a registered file descriptor
+     * @param interest {@link Interest} bits (READ and/or WRITE, plus EDGE, ONESHOT), or 0 to mute
+     * @throws IOException a {@link ReactorException}: ENOENT if fd is not registered, EINVAL for
+     *         bad bits, ENOENT or EBADF if the fd was closed while registered
+     * @throws IllegalStateException if called off the loop thread or after {@link #close()}
      */
     public void interest(int fd, int interest) throws IOException {
         checkLoop("interest");
@@ -177,7 +221,12 @@ public final class Reactor implements AutoCloseable {
     /**
      * Stop watching fd; the fd stays open, even an {@link Ownership#OWNED} one, which is handed
      * back to the caller (who closes it from then on). Pending timers and messages for this
-     * registration are dropped. Returns its Context, or null.
+     * registration are dropped. Loop thread only; works in a callback while a {@link #close()} is
+     * pending.
+     *
+     * @param fd a file descriptor
+     * @return the Context it was registered with, or null if it was not registered
+     * @throws IllegalStateException if called off the loop thread, or once the reactor is closed
      */
     public Context deregister(int fd) {
         checkLoopUntilReleased("deregister");
@@ -192,7 +241,14 @@ public final class Reactor implements AutoCloseable {
         }
     }
 
-    /** Deregister, then close the fd, owned or borrowed. */
+    /**
+     * Deregister, then close the fd, owned or borrowed; an fd that is not registered is closed
+     * too, a negative one ignored. A failing close(2) is not reported. Loop thread only; works in
+     * a callback while a {@link #close()} is pending.
+     *
+     * @param fd the file descriptor to close
+     * @throws IllegalStateException if called off the loop thread, or once the reactor is closed
+     */
     public void close(int fd) {
         checkLoopUntilReleased("close");
         if (fd < 0) return;
@@ -202,13 +258,19 @@ public final class Reactor implements AutoCloseable {
         }
     }
 
-    /** The Context registered on fd, or null. */
+    /**
+     * The Context registered on fd. Loop thread only.
+     *
+     * @param fd a file descriptor
+     * @return its Context, or null when it is not registered
+     * @throws IllegalStateException if called off the loop thread, or once the reactor is closed
+     */
     public Context context(int fd) {
         checkLoopUntilReleased("context");
         return table.get(fd);
     }
 
-    /** How many fds are registered. */
+    /** {@return how many fds are registered} Exact on the loop thread; from another it may lag. */
     public int registrations() {
         return table.size();
     }
@@ -232,11 +294,32 @@ public final class Reactor implements AutoCloseable {
      * {@link java.net.UnixDomainSocketAddress}) with {@link ListenOptions#defaults()}. Each accepted
      * fd goes to onAccept, whose Context is registered. Returns the listening fd; close it with
      * {@link #close(int)}. The listening and accepted sockets are closed by {@link #close()}.
+     *
+     * @param address where to listen; port 0 picks a free port ({@link dev.reactor.io.Sockets#localPort} says which)
+     * @param onAccept makes the Context of each accepted connection, on the loop thread
+     * @return the listening fd, registered and {@link Ownership#OWNED}
+     * @throws IOException a {@link ReactorException}, as for {@link #listen(SocketAddress, ListenOptions, ConnectionHandler)}
+     * @throws IllegalArgumentException as for {@link #listen(SocketAddress, ListenOptions, ConnectionHandler)}
+     * @throws IllegalStateException if called off the loop thread or after {@link #close()}
      */
     public int listen(SocketAddress address, ConnectionHandler onAccept) throws IOException {
         return listen(address, ListenOptions.defaults(), onAccept);
     }
 
+    /**
+     * Bind and listen as {@link #listen(SocketAddress, ConnectionHandler)} does, with options:
+     * backlog, SO_REUSEPORT, TCP_NODELAY on accepted sockets, accepts per readiness, and the pause
+     * when out of fds. SO_REUSEADDR is always set on TCP listeners. If this throws, no fd is left open.
+     *
+     * @param address an {@link java.net.InetSocketAddress} (resolved) or a {@link java.net.UnixDomainSocketAddress}
+     * @param options how to set the socket up
+     * @param onAccept makes the Context of each accepted connection, on the loop thread
+     * @return the listening fd, registered and {@link Ownership#OWNED}
+     * @throws IOException a {@link ReactorException} naming the failed call: EADDRINUSE or EACCES
+     *         from bind, EMFILE from socket, ENAMETOOLONG for a Unix path too long for sun_path
+     * @throws IllegalArgumentException for an unresolved address or another kind of SocketAddress
+     * @throws IllegalStateException if called off the loop thread or after {@link #close()}
+     */
     public int listen(SocketAddress address, ListenOptions options, ConnectionHandler onAccept) throws IOException {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(onAccept, "onAccept");
@@ -249,11 +332,32 @@ public final class Reactor implements AutoCloseable {
      * onConnect creates the Context (registered for you); a failure (refused, unreachable, timed
      * out) goes to {@link ConnectionHandler#onConnectFailed} with the fd already closed. Neither
      * runs inside this call. Returns the connecting fd.
+     *
+     * @param address an {@link java.net.InetSocketAddress} (resolved) or a {@link java.net.UnixDomainSocketAddress}
+     * @param onConnect makes the Context once connected, or hears why not
+     * @return the connecting fd, registered and {@link Ownership#OWNED}
+     * @throws IOException a {@link ReactorException} when the socket cannot be made or registered
+     *         (EMFILE); whatever connect(2) itself fails with (ECONNREFUSED, ENETUNREACH, a Unix path
+     *         too long) goes to onConnectFailed instead
+     * @throws IllegalArgumentException for an unresolved address or another kind of SocketAddress
+     * @throws IllegalStateException if called off the loop thread or after {@link #close()}
      */
     public int connect(SocketAddress address, ConnectionHandler onConnect) throws IOException {
         return connect(address, ConnectOptions.defaults(), onConnect);
     }
 
+    /**
+     * Non-blocking connect as {@link #connect(SocketAddress, ConnectionHandler)} does, with a
+     * timeout of its own ({@link Duration#ZERO}: none but the kernel's) and TCP_NODELAY as asked.
+     *
+     * @param address an {@link java.net.InetSocketAddress} (resolved) or a {@link java.net.UnixDomainSocketAddress}
+     * @param options timeout and TCP_NODELAY
+     * @param onConnect makes the Context once connected, or hears why not
+     * @return the connecting fd, registered and {@link Ownership#OWNED}
+     * @throws IOException a {@link ReactorException}, as for {@link #connect(SocketAddress, ConnectionHandler)}
+     * @throws IllegalArgumentException for an unresolved address or another kind of SocketAddress
+     * @throws IllegalStateException if called off the loop thread or after {@link #close()}
+     */
     public int connect(SocketAddress address, ConnectOptions options, ConnectionHandler onConnect) throws IOException {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(onConnect, "onConnect");
@@ -263,22 +367,59 @@ public final class Reactor implements AutoCloseable {
 
     // ---- timers ----------------------------------------------------------------------------
 
+    /**
+     * Run handler on the loop thread once delay has passed: never early, in deadline order.
+     * Loop thread only.
+     *
+     * @param delay how long from now; a delay too long to count in nanoseconds never fires
+     * @param handler what to run; if it throws, that is logged and the loop goes on
+     * @return the timer's id, for {@link #cancel(long)}
+     * @throws IllegalArgumentException if delay is negative
+     * @throws IllegalStateException if called off the loop thread or after {@link #close()}
+     */
     public long timeout(Duration delay, TimeoutHandler handler) {
         return timeoutNanos(Timers.nanos("timeout", delay), handler);
     }
 
-    /** The allocation-free form: the handler runs on the loop thread once the delay has passed. */
+    /**
+     * The allocation-free form of {@link #timeout(Duration, TimeoutHandler)}: the handler runs on
+     * the loop thread once the delay has passed. Loop thread only.
+     *
+     * @param delayNanos how long from now, in nanoseconds; 0 runs it in the next iteration
+     * @param handler what to run; if it throws, that is logged and the loop goes on
+     * @return the timer's id, for {@link #cancel(long)}
+     * @throws IllegalArgumentException if delayNanos is negative
+     * @throws IllegalStateException if called off the loop thread or after {@link #close()}
+     */
     public long timeoutNanos(long delayNanos, TimeoutHandler handler) {
         Objects.requireNonNull(handler, "handler");
         checkLoop("timeout");
         return timers.schedule(Timers.deadline(delayNanos), handler, -1, 0);
     }
 
-    /** Timer delivered to the Context registered on fd as onTimeout; dropped if that registration ends first. */
+    /**
+     * Timer delivered to the Context registered on fd as onTimeout; dropped if that registration
+     * ends first, even if the fd number is registered again meanwhile. Loop thread only.
+     *
+     * @param delay how long from now
+     * @param fd a registered file descriptor
+     * @return the timer's id, for {@link #cancel(long)}
+     * @throws IllegalArgumentException if delay is negative or fd is not registered
+     * @throws IllegalStateException if called off the loop thread or after {@link #close()}
+     */
     public long timeout(Duration delay, int fd) {
         return timeoutNanos(Timers.nanos("timeout", delay), fd);
     }
 
+    /**
+     * The allocation-free form of {@link #timeout(Duration, int)}. Loop thread only.
+     *
+     * @param delayNanos how long from now, in nanoseconds
+     * @param fd a registered file descriptor
+     * @return the timer's id, for {@link #cancel(long)}
+     * @throws IllegalArgumentException if delayNanos is negative or fd is not registered
+     * @throws IllegalStateException if called off the loop thread or after {@link #close()}
+     */
     public long timeoutNanos(long delayNanos, int fd) {
         checkLoop("timeout");
         int generation = table.generation(fd);
@@ -291,7 +432,15 @@ public final class Reactor implements AutoCloseable {
         return timers.size();
     }
 
-    /** True if the timer was pending and now will not fire. */
+    /**
+     * Cancel a timer, in O(log n). Loop thread only; works in a callback while a {@link #close()}
+     * is pending.
+     *
+     * @param timerId an id that timeout returned
+     * @return true if the timer was pending and now will not fire; false if it fired, was
+     *         cancelled already, or went with its registration
+     * @throws IllegalStateException if called off the loop thread, or once the reactor is closed
+     */
     public boolean cancel(long timerId) {
         checkLoopUntilReleased("cancel");
         return timers.cancel(timerId);
@@ -299,7 +448,18 @@ public final class Reactor implements AutoCloseable {
 
     // ---- from any thread -------------------------------------------------------------------
 
-    /** Deliver message to the Context on fd as onNotify, on the loop thread. False if the queue is full. */
+    /**
+     * Deliver message to the Context on fd as onNotify, on the loop thread. Any thread; it never
+     * blocks, and the first send while the loop sleeps costs one wakeup write. The message goes to
+     * the registration on fd as the sender sees it now: if that registration ends first (or there
+     * is none), the message is dropped and counted in {@link ReactorStats#messagesDropped()}.
+     *
+     * @param fd the registered file descriptor to deliver to
+     * @param message what to deliver, not null
+     * @return true if queued; false if the queue is full ({@link ReactorConfig#queueCapacity()})
+     * @throws IllegalArgumentException if fd is negative
+     * @throws IllegalStateException once the reactor is closed or closing
+     */
     public boolean send(int fd, Object message) {
         Objects.requireNonNull(message, "message");
         if (fd < 0) throw new IllegalArgumentException("send(fd=" + fd + "): negative fd");
@@ -307,7 +467,14 @@ public final class Reactor implements AutoCloseable {
         return offer(fd, table.generationAcquire(fd), message);
     }
 
-    /** Run task on the loop thread. False if the queue is full. */
+    /**
+     * Run task on the loop thread, in the order this thread queued it. Any thread; it never
+     * blocks. A task that throws is logged; the loop goes on.
+     *
+     * @param task what to run
+     * @return true if queued; false if the queue is full ({@link ReactorConfig#queueCapacity()})
+     * @throws IllegalStateException once the reactor is closed or closing
+     */
     public boolean execute(Runnable task) {
         Objects.requireNonNull(task, "task");
         checkOpen("execute");
@@ -344,7 +511,8 @@ public final class Reactor implements AutoCloseable {
 
     /**
      * Make run() return after the current iteration. A stop that comes before run() starts (a
-     * race a starting thread often loses) is kept: that run() returns at once.
+     * race a starting thread often loses) is kept: that run() returns at once. Any thread; the
+     * reactor stays open, and run() can be called again.
      */
     public void stop() {
         stopRequested = true;
@@ -353,7 +521,16 @@ public final class Reactor implements AutoCloseable {
 
     // ---- the loop --------------------------------------------------------------------------
 
-    /** Run until {@link #stop()} or {@link #close()}. The calling thread becomes the loop thread. */
+    /**
+     * Run until {@link #stop()} or {@link #close()}. The calling thread becomes the loop thread.
+     * A Context callback's Exception goes to its onError, a timer handler's or a task's is logged;
+     * the loop goes on. An Error propagates out of run(), and the rest of that batch of events is
+     * dispatched by the next run or runOnce.
+     *
+     * @throws IOException a {@link ReactorException} if the wait itself fails (never for EINTR,
+     *         which is resumed)
+     * @throws IllegalStateException if the reactor is closed, or already running on a thread
+     */
     public void run() throws IOException {
         enter("run");
         // Timer slack (50 µs by default on Linux) would make every timeout that late; the loop
@@ -370,7 +547,15 @@ public final class Reactor implements AutoCloseable {
         }
     }
 
-    /** One iteration: wait at most timeout, dispatch, return the number of callbacks run. */
+    /**
+     * One iteration: wait at most timeout, dispatch, return the number of callbacks run. The
+     * calling thread becomes the loop thread. It ignores the idle strategy and the timer slack.
+     *
+     * @param timeout the longest wait; zero or negative polls without blocking
+     * @return the callbacks run: events, timers, messages and tasks
+     * @throws IOException a {@link ReactorException} if the wait itself fails
+     * @throws IllegalStateException if the reactor is closed, or already running on a thread
+     */
     public int runOnce(Duration timeout) throws IOException {
         long timeoutNanos = timeout.isNegative() ? 0 : Timers.nanos("runOnce", timeout);
         enter("runOnce");
@@ -562,21 +747,22 @@ public final class Reactor implements AutoCloseable {
 
     // ---- lifecycle -------------------------------------------------------------------------
 
-    /** e.g. "epoll/panama", "epoll/jnr". */
+    /** {@return the poller and the FFI binding, e.g. "epoll/panama", "epoll/jnr"} */
     public String backend() {
         return backend;
     }
 
-    /** How the poll deadline reaches the kernel: "epoll_pwait2" (ns precision) or "timerfd". */
+    /** {@return how the poll deadline reaches the kernel: "epoll_pwait2" (ns precision) or "timerfd"} */
     public String timerSource() {
         return poller.timerSource();
     }
 
+    /** {@return the configuration this reactor was opened with} */
     public ReactorConfig config() {
         return config;
     }
 
-    /** Counters of what the loop did. */
+    /** {@return counters of what the loop did: one live object, exact on the loop thread} */
     public ReactorStats stats() {
         return stats;
     }
@@ -591,6 +777,7 @@ public final class Reactor implements AutoCloseable {
         return libc;
     }
 
+    /** {@return true once {@link #close()} was called, even while the release is still pending} Any thread. */
     public boolean isClosed() {
         return closed || closeRequested;
     }

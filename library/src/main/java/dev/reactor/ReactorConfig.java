@@ -30,30 +30,45 @@ public final class ReactorConfig {
         this.timerSlackNanos = b.timerSlackNanos;
     }
 
+    /**
+     * A builder with the defaults: 256 events per wait, 1024 fds, a queue of 65,536, the idle
+     * strategy of {@link #IDLE_PROPERTY} (else {@link IdleStrategy#block()}), the backend of
+     * {@code -Ddev.reactor.ffi} (else "auto"), 1 ns timer slack.
+     *
+     * @return a new builder
+     * @throws IllegalArgumentException if {@code -Ddev.reactor.idle} does not parse
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * {@return the configuration of {@link Reactor#open()}: {@code builder().build()}}
+     * Reads the system properties each time.
+     *
+     * @throws IllegalArgumentException if {@code -Ddev.reactor.idle} does not parse
+     */
     public static ReactorConfig defaults() {
         return builder().build();
     }
 
-    /** Events read per wait at first; the array doubles (to 65536) when a wait fills it. */
+    /** {@return events read per wait at first} The array doubles (to 65536) when a wait fills it. */
     public int maxEvents() { return maxEvents; }
 
-    /** Initial size of the fd-indexed table; it grows to the highest fd registered. */
+    /** {@return the initial size of the fd-indexed table} It grows to the highest fd registered. */
     public int initialFds() { return initialFds; }
 
-    /** Capacity of the send/execute queue; {@link Reactor#send} returns false when it is full. */
+    /** {@return the capacity of the send/execute queue} {@link Reactor#send} returns false when it is full. */
     public int queueCapacity() { return queueCapacity; }
 
+    /** {@return how the loop waits when it has nothing to do} */
     public IdleStrategy idleStrategy() { return idleStrategy; }
 
-    /** "auto" (Panama on JDK 22+, else jnr), "panama" or "jnr". */
+    /** {@return the FFI backend asked for: "auto" (Panama on JDK 22+, else jnr), "panama" or "jnr"} */
     public String backend() { return backend; }
 
     /**
-     * The timer slack {@link Reactor#run()} gives its thread while it runs (Linux: prctl
+     * {@return the timer slack {@link Reactor#run()} gives its thread while it runs} (Linux: prctl
      * PR_SET_TIMERSLACK, restored when run() returns); -1 leaves the thread's slack alone.
      */
     public long timerSlackNanos() { return timerSlackNanos; }
@@ -64,6 +79,11 @@ public final class ReactorConfig {
                 + ", timerSlackNanos=" + timerSlackNanos + "}";
     }
 
+    /**
+     * Sets a {@link ReactorConfig} up, one field at a time; each setter checks its value at once
+     * and throws {@link IllegalArgumentException} for one out of range. Not thread-safe: one
+     * thread builds.
+     */
     public static final class Builder {
         private int maxEvents = 256;
         private int initialFds = 1024;
@@ -84,30 +104,62 @@ public final class ReactorConfig {
             }
         }
 
+        /**
+         * Events read per wait at first (default 256); the array doubles, up to 65536, when a wait fills it.
+         * @param maxEvents at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if maxEvents is below 1
+         */
         public Builder maxEvents(int maxEvents) {
             if (maxEvents < 1) throw new IllegalArgumentException("maxEvents must be >= 1: " + maxEvents);
             this.maxEvents = maxEvents;
             return this;
         }
 
+        /**
+         * Initial size of the fd-indexed table (default 1024); it grows to the highest fd registered.
+         * @param initialFds at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if initialFds is below 1
+         */
         public Builder initialFds(int initialFds) {
             if (initialFds < 1) throw new IllegalArgumentException("initialFds must be >= 1: " + initialFds);
             this.initialFds = initialFds;
             return this;
         }
 
+        /**
+         * How many messages and tasks {@link Reactor#send} and {@link Reactor#execute} may have queued
+         * (default 65,536); beyond it they return false. The queue starts small and grows with use.
+         * @param queueCapacity at least 2
+         * @return this builder
+         * @throws IllegalArgumentException if queueCapacity is below 2
+         */
         public Builder queueCapacity(int queueCapacity) {
             if (queueCapacity < 2) throw new IllegalArgumentException("queueCapacity must be >= 2: " + queueCapacity);
             this.queueCapacity = queueCapacity;
             return this;
         }
 
+        /**
+         * How the loop waits when it has nothing to do; overrides {@code -Ddev.reactor.idle}.
+         * @param idleStrategy {@link IdleStrategy#block()}, {@link IdleStrategy#spin()} or
+         *        {@link IdleStrategy#spinThenBlock(java.time.Duration)}
+         * @return this builder
+         * @throws NullPointerException if idleStrategy is null
+         */
         public Builder idleStrategy(IdleStrategy idleStrategy) {
             this.idleStrategy = Objects.requireNonNull(idleStrategy, "idleStrategy");
             return this;
         }
 
-        /** "auto", "panama" or "jnr"; overrides {@code -Ddev.reactor.ffi}. */
+        /**
+         * The FFI backend; overrides {@code -Ddev.reactor.ffi}. Checked by {@link Reactor#open(ReactorConfig)},
+         * not here.
+         * @param backend "auto" (Panama on JDK 22+, else jnr), "panama" or "jnr"
+         * @return this builder
+         * @throws NullPointerException if backend is null
+         */
         public Builder backend(String backend) {
             this.backend = Objects.requireNonNull(backend, "backend");
             return this;
@@ -118,6 +170,10 @@ public final class ReactorConfig {
          * every thread 50 µs, which would make each timer up to 50 µs late; {@link Reactor#run()}
          * sets its thread's slack to this (default 1 ns) and puts the old value back when it
          * returns. {@code runOnce} leaves the slack alone. -1: never touch it.
+         *
+         * @param timerSlackNanos at least 1, or -1
+         * @return this builder
+         * @throws IllegalArgumentException for 0 or a value below -1
          */
         public Builder timerSlackNanos(long timerSlackNanos) {
             if (timerSlackNanos < -1 || timerSlackNanos == 0) {
@@ -127,6 +183,10 @@ public final class ReactorConfig {
             return this;
         }
 
+        /**
+         * {@return an immutable configuration with the values set so far}
+         * The builder can go on and build others.
+         */
         public ReactorConfig build() {
             return new ReactorConfig(this);
         }

@@ -11,9 +11,18 @@ import java.io.IOException;
 public class ReactorException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The errno value, in the numbering of the OS that threw it. */
     private final int errno;
+    /** The call and its arguments, e.g. {@code epoll_ctl(ADD, fd=42)}. */
     private final String call;
 
+    /**
+     * A system call failed: the message is the call, then errno's name and text, e.g.
+     * {@code epoll_ctl(ADD, fd=42): EBADF (Bad file descriptor)}.
+     *
+     * @param call the call and its arguments, e.g. {@code epoll_ctl(ADD, fd=42)}
+     * @param errno the positive errno value the call failed with
+     */
     public ReactorException(String call, int errno) {
         super(call + ": " + Errno.describe(errno));
         this.call = call;
@@ -23,6 +32,10 @@ public class ReactorException extends IOException {
     /**
      * A failure that is not a system call's (e.g. a connect timeout): errno is the nearest match,
      * and the message still names it, e.g. {@code register(fd=7): EEXIST (File exists): already registered to ...}.
+     *
+     * @param call the operation and its arguments, e.g. {@code register(fd=7)}
+     * @param errno the positive errno value nearest to the failure
+     * @param message what went wrong, appended after errno's name and text
      */
     public ReactorException(String call, int errno, String message) {
         super(call + ": " + Errno.describe(errno) + ": " + message);
@@ -30,12 +43,15 @@ public class ReactorException extends IOException {
         this.errno = errno;
     }
 
-    /** The errno value of the failed call (the running OS's numbering). */
+    /**
+     * {@return the errno value of the failed call} It is the running OS's numbering: compare it
+     * with what the same OS gives, not with a literal.
+     */
     public int errno() {
         return errno;
     }
 
-    /** The call and its arguments, e.g. {@code epoll_ctl(ADD, fd=42)}. */
+    /** {@return the call and its arguments, e.g. {@code epoll_ctl(ADD, fd=42)}} */
     public String call() {
         return call;
     }

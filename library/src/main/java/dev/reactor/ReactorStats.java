@@ -21,37 +21,38 @@ public final class ReactorStats {
 
     ReactorStats() { }
 
-    /** Loop iterations (polls). */
+    /** {@return how many loop iterations (polls) ran} */
     public long iterations() { return iterations; }
-    /** onEvent calls. */
+    /** {@return how many onEvent calls ran} */
     public long eventsDispatched() { return eventsDispatched; }
-    /** Events for a registration that had ended (fd closed or reused within one batch). */
+    /** {@return how many events came for a registration that had ended (fd closed or reused within one batch)} */
     public long staleEventsDropped() { return staleEventsDropped; }
-    /** Events for a muted fd ({@code interest(fd, 0)}): at most one per mute, plus any already in the batch. */
+    /** {@return how many events came for a muted fd ({@code interest(fd, 0)}): at most one per mute, plus any already in the batch} */
     public long mutedEventsDropped() { return mutedEventsDropped; }
     /**
-     * Times the kernel set was rebuilt to leave behind a registration it could no longer remove
-     * (an fd closed behind the reactor's back while a dup kept its file open).
+     * {@return how many times the kernel set was rebuilt to leave behind a registration it could no longer remove}
+     * That happens to an fd closed behind the reactor's back while a dup kept its file open.
      */
     public long pollerRebuilds() { return pollerRebuilds; }
-    /** Timer callbacks run (handler or onTimeout). */
+    /** {@return how many timer callbacks ran (handler or onTimeout)} */
     public long timersFired() { return timersFired; }
-    /** fd timers whose registration ended before they expired (cancelled with it). */
+    /** {@return how many fd timers were cancelled because their registration ended before they expired} */
     public long timersDropped() { return timersDropped; }
-    /** onNotify calls and executed tasks. */
+    /** {@return how many onNotify calls and tasks ran} */
     public long messagesDelivered() { return messagesDelivered; }
     /**
-     * Messages sent to an fd whose registration had ended by delivery, and the messages and tasks
-     * still queued when the reactor was released by close(): every accepted send and execute ends
-     * up delivered or counted here.
+     * {@return how many messages and tasks were accepted but never delivered} These are messages sent to an fd
+     * whose registration had ended by delivery, and the messages and tasks still queued when the
+     * reactor was released by close(): every accepted send and execute ends up delivered or
+     * counted here.
      */
     public long messagesDropped() { return messagesDropped; }
     /**
-     * Waits in the kernel that a signal cut short (EINTR), each resumed for the time left. Only a
-     * blocking wait can be: a spinning loop's polls do not sleep.
+     * {@return how many waits in the kernel a signal cut short (EINTR)} Each is resumed for the time
+     * left. Only a blocking wait can be: a spinning loop's polls do not sleep.
      */
     public long waitsInterrupted() { return waitsInterrupted; }
-    /** eventfd (or EVFILT_USER) writes made to wake a blocked loop. */
+    /** {@return how many eventfd (or EVFILT_USER) writes woke a blocked loop} Exact from any thread. */
     public long wakeupsWritten() { return wakeupsWritten.get(); }
 
     @Override public String toString() {

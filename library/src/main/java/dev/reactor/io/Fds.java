@@ -30,7 +30,11 @@ public final class Fds {
 
     // ---- make ----------------------------------------------------------------------------------
 
-    /** A non-blocking pipe: {@code [readEnd, writeEnd]}. */
+    /**
+     * A non-blocking pipe.
+     * @return {@code [readEnd, writeEnd]}; the caller closes both
+     * @throws ReactorException with errno EMFILE or ENFILE when out of fds
+     */
     public static int[] pipe() throws ReactorException {
         Scratch s = Scratch.get();
         if (Platform.LINUX) {
@@ -41,7 +45,11 @@ public final class Fds {
         return nonBlockingPair(s.small.getInt(0), s.small.getInt(4));
     }
 
-    /** A connected pair of non-blocking AF_UNIX stream sockets: {@code [one, other]}; bytes written to one are read from the other. */
+    /**
+     * A connected pair of non-blocking AF_UNIX stream sockets; bytes written to one are read from the other.
+     * @return {@code [one, other]}; the caller closes both
+     * @throws ReactorException with errno EMFILE or ENFILE when out of fds
+     */
     public static int[] socketpair() throws ReactorException {
         Scratch s = Scratch.get();
         if (Platform.LINUX) {
@@ -69,25 +77,46 @@ public final class Fds {
         return new int[] {a, b};
     }
 
-    /** A non-blocking eventfd with counter 0. Linux only. */
+    /**
+     * A non-blocking eventfd with counter 0. Linux only.
+     * @return the eventfd; read it with {@link #eventfdRead}, bump it with {@link #eventfdWrite}
+     * @throws ReactorException EMFILE or ENFILE when out of fds; ENOSYS where the OS has no eventfd
+     */
     public static int eventfd() throws ReactorException {
         return eventfd(0, false);
     }
 
-    /** A non-blocking eventfd; semaphore mode makes each read take 1 instead of the whole counter. */
+    /**
+     * A non-blocking eventfd; semaphore mode makes each read take 1 instead of the whole counter. Linux only.
+     * @param initialValue the counter to start with (readable at once if not 0)
+     * @param semaphore true for EFD_SEMAPHORE
+     * @return the eventfd
+     * @throws ReactorException EMFILE or ENFILE when out of fds; ENOSYS where the OS has no eventfd
+     */
     public static int eventfd(int initialValue, boolean semaphore) throws ReactorException {
         int flags = Linux.EFD_NONBLOCK | Linux.EFD_CLOEXEC | (semaphore ? Linux.EFD_SEMAPHORE : 0);
         return (int) Native.check(C.eventfd(initialValue, flags), "eventfd");
     }
 
-    /** Adds value to an eventfd's counter (it becomes readable). */
+    /**
+     * Adds value to an eventfd's counter (it becomes readable); retried on EINTR.
+     * @param fd an eventfd
+     * @param value what to add, as an unsigned 64-bit number up to 0xfffffffffffffffe
+     * @throws ReactorException EAGAIN when the counter would pass 0xfffffffffffffffe; EINVAL for
+     *         0xffffffffffffffff (-1L); EBADF if fd is not open
+     */
     public static void eventfdWrite(int fd, long value) throws ReactorException {
         Scratch s = Scratch.get();
         s.small.putLong(0, value);
         Native.check(retry(fd, s.smallAddress, 8, true), "write", fd);
     }
 
-    /** Reads and resets an eventfd's counter; 0 when it was 0 (would block). */
+    /**
+     * Reads and resets an eventfd's counter (in semaphore mode, takes 1 from it); retried on EINTR.
+     * @param fd an eventfd
+     * @return the counter (unsigned), or 0 when it was 0 (would block)
+     * @throws ReactorException EBADF if fd is not open
+     */
     public static long eventfdRead(int fd) throws ReactorException {
         Scratch s = Scratch.get();
         long r = retry(fd, s.smallAddress, 8, false);
@@ -96,13 +125,25 @@ public final class Fds {
         return s.small.getLong(0);
     }
 
-    /** A non-blocking CLOCK_MONOTONIC timerfd, disarmed. Linux only. */
+    /**
+     * A non-blocking CLOCK_MONOTONIC timerfd, disarmed. Linux only.
+     * @return the timerfd; arm it with {@link #timerfdSet}
+     * @throws ReactorException EMFILE or ENFILE when out of fds; ENOSYS where the OS has no timerfd
+     */
     public static int timerfd() throws ReactorException {
         return (int) Native.check(C.timerfd_create(Linux.CLOCK_MONOTONIC, Linux.TFD_NONBLOCK | Linux.TFD_CLOEXEC),
                 "timerfd_create");
     }
 
-    /** A timerfd armed to expire after {@code initial}, then every {@code interval} (ZERO: once). */
+    /**
+     * A timerfd armed to expire after {@code initial}, then every {@code interval}. Linux only. On
+     * failure no fd is left open.
+     * @param initial the first expiry from now; {@link Duration#ZERO} leaves it disarmed
+     * @param interval the period after that; {@link Duration#ZERO}: expire once
+     * @return the armed timerfd
+     * @throws ReactorException EMFILE or ENFILE when out of fds; ENOSYS where the OS has no timerfd
+     * @throws IllegalArgumentException for a negative duration
+     */
     public static int timerfd(Duration initial, Duration interval) throws ReactorException {
         int fd = timerfd();
         try {
@@ -114,7 +155,14 @@ public final class Fds {
         return fd;
     }
 
-    /** Arms (or, with 0, disarms) a timerfd: relative initial expiry, then a period (0: once). */
+    /**
+     * Arms (or, with 0, disarms) a timerfd: relative initial expiry, then a period (0: once).
+     * @param fd a timerfd
+     * @param initialNanos the first expiry from now; 0 disarms it
+     * @param intervalNanos the period after that; 0: expire once
+     * @throws ReactorException EBADF if fd is not open, EINVAL if it is not a timerfd
+     * @throws IllegalArgumentException for a negative time
+     */
     public static void timerfdSet(int fd, long initialNanos, long intervalNanos) throws ReactorException {
         if (initialNanos < 0 || intervalNanos < 0) {
             throw new IllegalArgumentException("timerfd_settime(fd=" + fd + "): negative time");
@@ -130,7 +178,12 @@ public final class Fds {
         Native.check(C.timerfd_settime(fd, 0, s.smallAddress, 0L), "timerfd_settime", fd);
     }
 
-    /** Expirations since the last read (resets it); 0 when none (would block). */
+    /**
+     * Expirations since the last read (resets the count); retried on EINTR.
+     * @param fd a timerfd
+     * @return the expirations, or 0 when none (would block)
+     * @throws ReactorException EBADF if fd is not open
+     */
     public static long timerfdRead(int fd) throws ReactorException {
         return eventfdRead(fd);   // same 8-byte counter protocol
     }
@@ -149,6 +202,12 @@ public final class Fds {
      * in the closing thread. On jnr it does not: a shared Arena closed by another thread during the
      * call can still free the memory under it (as any use of the memory after the close would), so
      * do not close a shared Arena while another thread may be reading or writing its buffers.
+     *
+     * @param fd a non-blocking fd (a blocking one blocks the calling thread)
+     * @param buf where the bytes go, from its position to its limit
+     * @return bytes read; 0 when it would block (or buf is full); -1 at end of stream
+     * @throws ReactorException errno of read(2) other than EAGAIN and EINTR (retried): ECONNRESET, EBADF, EIO...
+     * @throws java.nio.ReadOnlyBufferException if buf is read-only
      */
     public static int read(int fd, ByteBuffer buf) throws ReactorException {
         // Checked first: a read-only direct buffer would be written natively, and a heap one
@@ -175,7 +234,14 @@ public final class Fds {
     /**
      * Writes buf's remaining bytes from its position: returns bytes written (position advanced),
      * 0 when it would block. A direct buffer of an Arena is checked (and, on Panama, held) as in
-     * {@link #read(int, ByteBuffer)}; the same race remains on jnr.
+     * {@link #read(int, ByteBuffer)}; the same race remains on jnr. A heap buffer writes at most
+     * the per-thread bounce buffer's size per call.
+     *
+     * @param fd a non-blocking fd (a blocking one blocks the calling thread)
+     * @param buf the bytes to write, from its position to its limit
+     * @return bytes written, possibly fewer than remaining; 0 when it would block
+     * @throws ReactorException errno of write(2) other than EAGAIN and EINTR (retried): EPIPE
+     *         (the reader is gone), ECONNRESET, EBADF...
      */
     public static int write(int fd, ByteBuffer buf) throws ReactorException {
         int len = buf.remaining();
@@ -218,22 +284,40 @@ public final class Fds {
 
     // ---- fd flags and lifetime -----------------------------------------------------------------
 
-    /** Closes fd. EINTR is not an error: on Linux the fd is released anyway (man 2 close). */
+    /**
+     * Closes fd. EINTR is not an error: on Linux the fd is released anyway (man 2 close).
+     * @param fd the fd to close; not one registered with a Reactor (use {@link dev.reactor.Reactor#close(int)})
+     * @throws ReactorException EBADF if fd is not open; EIO (the fd is closed all the same)
+     */
     public static void close(int fd) throws ReactorException {
         int r = C.close(fd);
         if (r != -Errno.EINTR) Native.check(r, "close", fd);
     }
 
-    /** Closes fd, ignoring errors: for cleanup paths. */
+    /**
+     * Closes fd, ignoring errors: for cleanup paths.
+     * @param fd the fd to close; a negative one is ignored
+     */
     public static void closeQuietly(int fd) {
         if (fd >= 0) C.close(fd);
     }
 
+    /**
+     * Sets O_NONBLOCK on fd (fcntl F_SETFL), keeping its other status flags; no write if it is set already.
+     * The flag belongs to the open file, so every dup of fd, in any process, sees it too.
+     * @param fd an open fd
+     * @throws ReactorException EBADF if fd is not open
+     */
     public static void setNonBlocking(int fd) throws ReactorException {
         int flags = (int) Native.check(C.fcntl(fd, Linux.F_GETFL, 0), "fcntl", "F_GETFL", fd);
         if ((flags & O_NONBLOCK) == 0) Native.check(C.fcntl(fd, Linux.F_SETFL, flags | O_NONBLOCK), "fcntl", "F_SETFL", fd);
     }
 
+    /**
+     * {@return whether O_NONBLOCK is set on fd (fcntl F_GETFL)}
+     * @param fd an open fd
+     * @throws ReactorException EBADF if fd is not open
+     */
     public static boolean isNonBlocking(int fd) throws ReactorException {
         int flags = (int) Native.check(C.fcntl(fd, Linux.F_GETFL, 0), "fcntl", "F_GETFL", fd);
         return (flags & O_NONBLOCK) != 0;
@@ -243,14 +327,22 @@ public final class Fds {
         Native.check(C.fcntl(fd, Linux.F_SETFD, Linux.FD_CLOEXEC), "fcntl", "F_SETFD", fd);
     }
 
-    /** True when fd is an open descriptor in this process. */
+    /**
+     * {@return whether fd is an open descriptor in this process (fcntl F_GETFD succeeds)}
+     * The answer can be stale at once if another thread closes or opens fds.
+     * @param fd any number; a negative one is never open
+     */
     public static boolean isOpen(int fd) {
         return fd >= 0 && C.fcntl(fd, Linux.F_GETFD, 0) >= 0;
     }
 
     // ---- fds held by the JDK -------------------------------------------------------------------
 
-    /** The fd number inside a {@link FileDescriptor}; -1 when it is not valid. The JDK still owns it. */
+    /**
+     * The fd number inside a {@link FileDescriptor}; -1 when it is not valid. The JDK still owns it.
+     * @param fd e.g. {@code FileInputStream.getFD()}
+     * @return the fd number, or -1
+     */
     public static int of(FileDescriptor fd) {
         if (!fd.valid()) return -1;
         return JdkFds.intField(fd, FileDescriptor.class, "fd");
@@ -259,6 +351,9 @@ public final class Fds {
     /**
      * The fd of a java.nio channel (socket, server socket, pipe, datagram). The channel still owns
      * it: put the channel in non-blocking mode first, and close the channel, not the fd.
+     * @param channel an open channel
+     * @return the fd number, valid while the channel is open
+     * @throws IllegalArgumentException if the channel is closed
      */
     public static int of(SelectableChannel channel) {
         if (!channel.isOpen()) throw new IllegalArgumentException("Fds.of: channel is closed: " + channel);

@@ -19,9 +19,11 @@ import java.nio.ByteBuffer;
 public final class Sockets {
     private Sockets() { }
 
-    /** {@link #shutdown} directions, as in shutdown(2). */
+    /** {@link #shutdown} direction, as in shutdown(2): no more reads; further input is discarded. */
     public static final int SHUT_RD = Linux.SHUT_RD;
+    /** {@link #shutdown} direction: no more writes; the peer reads end of stream after what was sent (a half-close). */
     public static final int SHUT_WR = Linux.SHUT_WR;
+    /** {@link #shutdown} direction: both {@link #SHUT_RD} and {@link #SHUT_WR}. The fd stays open. */
     public static final int SHUT_RDWR = Linux.SHUT_RDWR;
 
     private static final LibC C = Fds.libc();
@@ -34,7 +36,13 @@ public final class Sockets {
 
     // ---- make and connect --------------------------------------------------------------------
 
-    /** A new stream socket for address's family (TCP over IPv4/IPv6, or Unix), non-blocking, close-on-exec. */
+    /**
+     * A new stream socket for address's family (TCP over IPv4/IPv6, or Unix), non-blocking, close-on-exec.
+     * @param address decides the family only; nothing is bound or connected yet
+     * @return the socket; the caller closes it
+     * @throws ReactorException EMFILE or ENFILE when out of fds; EAFNOSUPPORT where IPv6 is off
+     * @throws IllegalArgumentException for an unresolved address, or one neither Inet nor Unix
+     */
     public static int open(SocketAddress address) throws ReactorException {
         int family = SockAddr.family(address);
         int r = C.socket(family, Linux.SOCK_STREAM | Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC, 0);
@@ -42,6 +50,14 @@ public final class Sockets {
         return r;
     }
 
+    /**
+     * Binds the socket to a local address: bind(2).
+     * @param fd a socket of the address's family
+     * @param address port 0 picks a free port ({@link #localPort} says which); an empty Unix path autobinds
+     * @throws ReactorException EADDRINUSE, EACCES (a port below 1024, a Unix path where it may not
+     *         write), EADDRNOTAVAIL (an IP not of this host), ENAMETOOLONG for a Unix path too long for sun_path
+     * @throws IllegalArgumentException for an unresolved address, or one neither Inet nor Unix
+     */
     public static void bind(int fd, SocketAddress address) throws ReactorException {
         Scratch s = Scratch.get();
         int len = SockAddr.encode(s.small, address, "bind", fd);
@@ -49,6 +65,12 @@ public final class Sockets {
         if (r < 0) throw new ReactorException("bind(fd=" + fd + ", " + address + ")", -r);
     }
 
+    /**
+     * Marks a bound socket as listening: listen(2). Accept with {@link #accept} when it is readable.
+     * @param fd a bound stream socket
+     * @param backlog the accept queue length; the kernel caps it at net.core.somaxconn
+     * @throws ReactorException EADDRINUSE (an unbound socket whose autobind found no port), EBADF, ENOTSOCK
+     */
     public static void listen(int fd, int backlog) throws ReactorException {
         Native.check(C.listen(fd, backlog), "listen", fd);
     }
@@ -57,6 +79,13 @@ public final class Sockets {
      * Starts connecting a non-blocking socket: true when connected at once (common for Unix
      * sockets), false when in progress. In progress means: wait until the fd is writable, then
      * {@link #socketError} says whether it worked.
+     *
+     * @param fd a non-blocking socket of the address's family
+     * @param address where to connect
+     * @return true when connected already, false when in progress
+     * @throws ReactorException ECONNREFUSED, ENETUNREACH, ENOENT (no such Unix socket), EAGAIN (a
+     *         Unix listener's queue is full), ENAMETOOLONG...: the connect failed at once
+     * @throws IllegalArgumentException for an unresolved address, or one neither Inet nor Unix
      */
     public static boolean connect(int fd, SocketAddress address) throws ReactorException {
         Scratch s = Scratch.get();
@@ -71,6 +100,11 @@ public final class Sockets {
     /**
      * Accepts one pending connection as a non-blocking, close-on-exec fd; -1 when none is pending.
      * Errors (EMFILE, ECONNABORTED...) are thrown: the caller decides which ones to retry.
+     * EINTR is retried here.
+     *
+     * @param fd a listening socket
+     * @return the connected socket (the caller closes it), or -1 when none is pending
+     * @throws ReactorException EMFILE or ENFILE when out of fds, ECONNABORTED, EINVAL (not listening)...
      */
     public static int accept(int fd) throws ReactorException {
         int r;
@@ -101,7 +135,12 @@ public final class Sockets {
         return r;
     }
 
-    /** shutdown(2): {@link #SHUT_RD}, {@link #SHUT_WR} or {@link #SHUT_RDWR}. */
+    /**
+     * Shuts one or both directions of a connected socket: shutdown(2). The fd stays open.
+     * @param fd a connected socket
+     * @param how {@link #SHUT_RD}, {@link #SHUT_WR} or {@link #SHUT_RDWR}
+     * @throws ReactorException EINVAL for another how; ENOTCONN if fd is not connected
+     */
     public static void shutdown(int fd, int how) throws ReactorException {
         if (how != SHUT_RD && how != SHUT_WR && how != SHUT_RDWR) {
             throw new ReactorException("shutdown(fd=" + fd + ", how=" + how + ")", Errno.EINVAL,
@@ -112,7 +151,12 @@ public final class Sockets {
 
     // ---- addresses ---------------------------------------------------------------------------
 
-    /** The address the socket is bound to (getsockname): with the real port after binding port 0. */
+    /**
+     * The address the socket is bound to (getsockname): with the real port after binding port 0.
+     * @param fd a socket
+     * @return an InetSocketAddress or a UnixDomainSocketAddress (empty path when unnamed or abstract)
+     * @throws ReactorException EBADF, ENOTSOCK
+     */
     public static SocketAddress localAddress(int fd) throws ReactorException {
         Scratch s = Scratch.get();
         s.small.putInt(ADDR_LEN_AT, Linux.SIZEOF_SOCKADDR_STORAGE);
@@ -120,7 +164,12 @@ public final class Sockets {
         return SockAddr.decode(s.small, s.small.getInt(ADDR_LEN_AT));
     }
 
-    /** The connected peer's address (getpeername); ENOTCONN when there is none. */
+    /**
+     * The connected peer's address (getpeername).
+     * @param fd a connected socket
+     * @return an InetSocketAddress or a UnixDomainSocketAddress (empty path when the peer is unnamed)
+     * @throws ReactorException ENOTCONN when there is no peer; EBADF, ENOTSOCK
+     */
     public static SocketAddress peerAddress(int fd) throws ReactorException {
         Scratch s = Scratch.get();
         s.small.putInt(ADDR_LEN_AT, Linux.SIZEOF_SOCKADDR_STORAGE);
@@ -128,7 +177,12 @@ public final class Sockets {
         return SockAddr.decode(s.small, s.small.getInt(ADDR_LEN_AT));
     }
 
-    /** The local port of a TCP socket (e.g. after listening on port 0); -1 for a Unix socket. */
+    /**
+     * The local port of a TCP socket (e.g. after listening on port 0).
+     * @param fd a socket
+     * @return the port; -1 for a Unix socket
+     * @throws ReactorException as {@link #localAddress} does
+     */
     public static int localPort(int fd) throws ReactorException {
         SocketAddress a = localAddress(fd);
         return a instanceof InetSocketAddress ? ((InetSocketAddress) a).getPort() : -1;
@@ -136,52 +190,108 @@ public final class Sockets {
 
     // ---- options -----------------------------------------------------------------------------
 
-    /** Reads and clears the socket's pending error (SO_ERROR): 0 when none, else an errno. */
+    /**
+     * Reads and clears the socket's pending error (SO_ERROR): after a non-blocking connect, whether it worked.
+     * @param fd a socket
+     * @return 0 when none, else an errno (ECONNREFUSED, ETIMEDOUT...)
+     * @throws ReactorException EBADF, ENOTSOCK: getsockopt itself failed
+     */
     public static int socketError(int fd) throws ReactorException {
         return getInt(fd, Linux.SOL_SOCKET, Linux.SO_ERROR, "SO_ERROR");
     }
 
-    /** TCP_NODELAY: send small writes at once instead of waiting to coalesce them (Nagle). */
+    /**
+     * TCP_NODELAY: send small writes at once instead of waiting to coalesce them (Nagle).
+     * @param fd a TCP socket
+     * @param on true to send at once
+     * @throws ReactorException EOPNOTSUPP or ENOPROTOOPT on a socket that is not TCP; EBADF
+     */
     public static void setTcpNoDelay(int fd, boolean on) throws ReactorException {
         setInt(fd, Linux.IPPROTO_TCP, Linux.TCP_NODELAY, on ? 1 : 0, "TCP_NODELAY");
     }
 
+    /**
+     * {@return whether TCP_NODELAY is set}
+     * @param fd a TCP socket
+     * @throws ReactorException EOPNOTSUPP or ENOPROTOOPT on a socket that is not TCP; EBADF
+     */
     public static boolean tcpNoDelay(int fd) throws ReactorException {
         return getInt(fd, Linux.IPPROTO_TCP, Linux.TCP_NODELAY, "TCP_NODELAY") != 0;
     }
 
-    /** SO_REUSEADDR: bind a port that still has connections in TIME_WAIT. */
+    /**
+     * SO_REUSEADDR: bind a port that still has connections in TIME_WAIT. Set it before bind.
+     * @param fd a socket
+     * @param on true to allow it
+     * @throws ReactorException EBADF, ENOTSOCK
+     */
     public static void setReuseAddress(int fd, boolean on) throws ReactorException {
         setInt(fd, Linux.SOL_SOCKET, Linux.SO_REUSEADDR, on ? 1 : 0, "SO_REUSEADDR");
     }
 
+    /**
+     * {@return whether SO_REUSEADDR is set}
+     * @param fd a socket
+     * @throws ReactorException EBADF, ENOTSOCK
+     */
     public static boolean reuseAddress(int fd) throws ReactorException {
         return getInt(fd, Linux.SOL_SOCKET, Linux.SO_REUSEADDR, "SO_REUSEADDR") != 0;
     }
 
-    /** SO_REUSEPORT: several sockets (of one user) listen on one port; the kernel spreads connections. */
+    /**
+     * SO_REUSEPORT: several sockets (of one user) listen on one port; the kernel spreads
+     * connections. Set it on each, before bind.
+     * @param fd a socket
+     * @param on true to share the port
+     * @throws ReactorException ENOPROTOOPT where the kernel lacks it; EBADF, ENOTSOCK
+     */
     public static void setReusePort(int fd, boolean on) throws ReactorException {
         setInt(fd, Linux.SOL_SOCKET, Linux.SO_REUSEPORT, on ? 1 : 0, "SO_REUSEPORT");
     }
 
+    /**
+     * {@return whether SO_REUSEPORT is set}
+     * @param fd a socket
+     * @throws ReactorException ENOPROTOOPT where the kernel lacks it; EBADF, ENOTSOCK
+     */
     public static boolean reusePort(int fd) throws ReactorException {
         return getInt(fd, Linux.SOL_SOCKET, Linux.SO_REUSEPORT, "SO_REUSEPORT") != 0;
     }
 
-    /** SO_RCVBUF. Linux doubles the value asked for (bookkeeping room) and clamps it (socket(7)). */
+    /**
+     * SO_RCVBUF. Linux doubles the value asked for (bookkeeping room) and clamps it (socket(7)).
+     * @param fd a socket
+     * @param bytes the size asked for, positive; net.core.rmem_max caps it
+     * @throws ReactorException EINVAL for bytes not positive; EBADF, ENOTSOCK
+     */
     public static void setReceiveBufferSize(int fd, int bytes) throws ReactorException {
         setInt(fd, Linux.SOL_SOCKET, Linux.SO_RCVBUF, positive(fd, bytes, "SO_RCVBUF"), "SO_RCVBUF");
     }
 
+    /**
+     * {@return the receive buffer size in bytes (SO_RCVBUF), as the kernel keeps it: double what was asked}
+     * @param fd a socket
+     * @throws ReactorException EBADF, ENOTSOCK
+     */
     public static int receiveBufferSize(int fd) throws ReactorException {
         return getInt(fd, Linux.SOL_SOCKET, Linux.SO_RCVBUF, "SO_RCVBUF");
     }
 
-    /** SO_SNDBUF. Linux doubles the value asked for and clamps it (socket(7)). */
+    /**
+     * SO_SNDBUF. Linux doubles the value asked for and clamps it (socket(7)).
+     * @param fd a socket
+     * @param bytes the size asked for, positive; net.core.wmem_max caps it
+     * @throws ReactorException EINVAL for bytes not positive; EBADF, ENOTSOCK
+     */
     public static void setSendBufferSize(int fd, int bytes) throws ReactorException {
         setInt(fd, Linux.SOL_SOCKET, Linux.SO_SNDBUF, positive(fd, bytes, "SO_SNDBUF"), "SO_SNDBUF");
     }
 
+    /**
+     * {@return the send buffer size in bytes (SO_SNDBUF), as the kernel keeps it: double what was asked}
+     * @param fd a socket
+     * @throws ReactorException EBADF, ENOTSOCK
+     */
     public static int sendBufferSize(int fd) throws ReactorException {
         return getInt(fd, Linux.SOL_SOCKET, Linux.SO_SNDBUF, "SO_SNDBUF");
     }
@@ -218,7 +328,10 @@ public final class Sockets {
         return "family " + family;
     }
 
-    /** True for TCP (IPv4/IPv6) addresses, where TCP options apply. */
+    /**
+     * {@return true for TCP (IPv4/IPv6) addresses, where TCP options apply}
+     * @param address any address; null gives false
+     */
     public static boolean isTcp(SocketAddress address) {
         return address instanceof InetSocketAddress;
     }

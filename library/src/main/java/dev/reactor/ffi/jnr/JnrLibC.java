@@ -19,11 +19,15 @@ import java.util.Objects;
  * native stub ({@code @SaveError}); {@code getLastError()} reads that saved copy.
  * A symbol the OS lacks throws {@link UnsatisfiedLinkError} when called; we return -ENOSYS.
  * A buffer's memory is checked before the call ({@link Native#bufferCheck()}), but jnr passes an
- * address and cannot hold an Arena open while the call runs.
+ * address and cannot hold an Arena open while the call runs. Internal, not API.
  */
 public final class JnrLibC implements LibC {
 
-    /** The raw bindings; public only because jnr generates an implementation of it. */
+    /**
+     * The raw bindings. Internal, not API: public only because jnr generates an implementation of
+     * it in a class loader of its own; module-info opens this package for that, and exports it to
+     * no one, so user code cannot compile against it.
+     */
     public interface Raw {
         @SaveError int epoll_create1(int flags);
         @SaveError int epoll_ctl(int epfd, int op, int fd, long event);
