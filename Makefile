@@ -50,7 +50,7 @@ install: ## put the library (jar, sources, tests jar) in the local Maven reposit
 # Every suite, library and examples, against the packaged jar: Panama and jnr on the newest JDK,
 # Panama spinning, Panama where the kernel refuses epoll_pwait2 (native/no-pwait2), then jnr
 # again on JDK 17; the benchmarks compile and package in the same build; then a user module runs
-# on the module path. Tiers: the panama suite runs the core and heavy tests, every other suite
+# on the module path, and javadoc (doclint: every public member documented) must pass. Tiers: the panama suite runs the core and heavy tests, every other suite
 # the core tier only (dev.reactor.testing.Heavy). The summary gives each suite's counts and wall
 # time; it is printed when a suite fails too, and make still fails. Old reports are removed
 # first: stale ones were counted.
@@ -60,6 +60,7 @@ test: ## every test suite, the benchmarks' build and the module-path check (what
 	  -Dmdep.outputFile=target/runtime-classpath.txt $(JDK17_ARGS) \
 	  || { scripts/test-summary --started target/test-started $(REPORTS); exit 1; }
 	scripts/module-path-check "$(JDK22)" "$(JDK17)" "$(BUILD_JDK)"
+	$(MVN) -pl library javadoc:javadoc
 	@scripts/test-summary --started target/test-started $(REPORTS)
 
 # The model-based property at length, on every suite of the newest JDK (make test runs 200 tries),

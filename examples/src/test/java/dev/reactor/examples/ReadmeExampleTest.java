@@ -29,7 +29,7 @@ class ReadmeExampleTest {
     private static final Path README = Path.of(System.getProperty("dev.reactor.root", "..")).resolve("README.md");
     private static final String MAIN = "dev.reactor.examples.ReadmeExample";
 
-    /** The first ```java block of README.md (surefire runs in the project's basedir). */
+    /** The first ```java block of README.md (the tests run in examples/). */
     static String readmeExample() throws Exception {
         List<String> lines = Files.readAllLines(README);
         int start = lines.indexOf("```java");

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 
 /**
  * Writes the suite's wall time where scripts/test-summary reads it: the file {@code wall-time}
- * in the folder named by {@code -Ddev.reactor.test.reports} (each surefire execution sets its
+ * in the folder named by {@code -Ddev.reactor.test.reports} (each test-plugin execution sets its
  * reports folder), holding "startMillis endMillis" (epoch ms). Surefire forks one JVM per
  * execution, so the start is that process's creation (the no-pwait2 wrapper's exec and the JVM's
  * boot are in it) and the end is the end of the last test plan. Outside it: Maven's own work for
