@@ -37,6 +37,10 @@ public final class FdSnapshot {
                     // meanwhile shifts; they then read as "opened" (seen on JDK 17 in the jnr-jdk17
                     // suite: "fds leaked ==> [38 -> /proc/<pid>/fd]").
                     if (target.equals(SELF_FD_DIR)) continue;
+                    // The JVM's own short reads of its container limits and of /proc (GC and
+                    // OperatingSystemMXBean metrics: seen as "/sys/fs/cgroup/memory/.../memory.stat"
+                    // open for a moment during a SignalStormTest case). The library opens neither.
+                    if (target.startsWith("/sys/fs/cgroup/") || target.startsWith("/proc/")) continue;
                     fds.put(Integer.parseInt(p.getFileName().toString()), target);
                 } catch (IOException gone) {
                     // closed between the listing and the readlink
