@@ -12,7 +12,8 @@ ifeq ($(JDK22),)
   $(warning make: no JDK >= 22 found: building a jnr-only jar, without the Panama backend)
 else
   BUILD_JDK := $(JDK22)
-  # Panama downcalls are "restricted"; JCTools still uses sun.misc.Unsafe (warns on JDK 24+).
+  # Panama downcalls are "restricted". The library uses no sun.misc.Unsafe; the flag is for what
+  # runs next to it: the benchmarks' JMH, Netty and jnr's jffi (each warns on JDK 24+ otherwise).
   JAVA_FLAGS := --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
 endif
 MVN := JAVA_HOME=$(BUILD_JDK) MAVEN_OPTS="$(if $(JDK22),--sun-misc-unsafe-memory-access=allow)" mvn -B -q $(JNR_ONLY)

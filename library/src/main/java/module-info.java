@@ -6,7 +6,6 @@ module dev.reactor {
     requires org.jnrproject.ffi;
     requires org.jnrproject.jffi;
     requires org.jctools.core;
-    requires jdk.unsupported;
 
     exports dev.reactor;
     exports dev.reactor.io;

@@ -6,6 +6,8 @@ import dev.reactor.Interest;
 import dev.reactor.Reactor;
 import dev.reactor.io.Fds;
 
+import java.io.FileDescriptor;
+
 public class Main {
     public static void main(String[] args) throws Exception {
         int efd = Fds.eventfd();
@@ -16,6 +18,12 @@ public class Main {
             }));
             Fds.eventfdWrite(efd, 7);
             reactor.run();
+            // Needs --add-opens java.base/java.io=dev.reactor; without it, a message naming that flag.
+            try {
+                System.out.println("Fds.of(FileDescriptor.out) = " + Fds.of(FileDescriptor.out));
+            } catch (UnsupportedOperationException e) {
+                System.out.println("Fds.of(FileDescriptor.out) refused: " + e.getMessage());
+            }
             System.out.println("module path ok: " + reactor.backend() + " in module "
                     + Reactor.class.getModule().getName());
         } finally {

@@ -1,9 +1,9 @@
 package dev.reactor;
 
 import org.jctools.queues.MessagePassingQueue;
-import org.jctools.queues.MpscArrayQueue;
-import org.jctools.queues.MpscGrowableArrayQueue;
-import org.jctools.queues.SpmcArrayQueue;
+import org.jctools.queues.atomic.MpscAtomicArrayQueue;
+import org.jctools.queues.atomic.MpscGrowableAtomicArrayQueue;
+import org.jctools.queues.atomic.SpmcAtomicArrayQueue;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,6 +16,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the messages in flight, so a reactor pays for its capacity only once it uses it: rings of
  * 65,536 entries preallocated cost ~0.5 MB of heap per reactor, 65,536 messages ~1.5 MB more.
  * FIFO per producer: each producer's offers land in the queue in the order it made them.
+ *
+ * <p>The queues are JCTools' {@code atomic} variants (field updaters and AtomicReferenceArray,
+ * no sun.misc.Unsafe): the Unsafe-based ones fail in their static initializer under
+ * {@code --sun-misc-unsafe-memory-access=deny} and warn on JDK 24+ (JEP 471, JEP 498).
  */
 final class Mailbox {
     static final int TASK = -1;
@@ -33,7 +37,7 @@ final class Mailbox {
      * Free messages. Only the loop offers (recycles); when the pool is full it is replaced by one
      * twice the size, and senders that find the old one empty look again (see {@link #take}).
      */
-    private volatile SpmcArrayQueue<Message> pool;
+    private volatile SpmcAtomicArrayQueue<Message> pool;
     /** The loop is moving the pool's messages into a bigger one: they are in neither for a moment. */
     private volatile boolean growing;
     private final int capacity;
@@ -44,8 +48,8 @@ final class Mailbox {
         this.capacity = capacity;
         // Never more than capacity messages exist, so neither can overflow once at full size.
         this.queue = capacity > 2 * INITIAL
-                ? new MpscGrowableArrayQueue<>(INITIAL, capacity) : new MpscArrayQueue<>(Math.max(capacity, 2));
-        this.pool = new SpmcArrayQueue<>(Math.min(capacity, INITIAL));
+                ? new MpscGrowableAtomicArrayQueue<>(INITIAL, capacity) : new MpscAtomicArrayQueue<>(Math.max(capacity, 2));
+        this.pool = new SpmcAtomicArrayQueue<>(Math.min(capacity, INITIAL));
     }
 
     int capacity() { return capacity; }
@@ -64,7 +68,7 @@ final class Mailbox {
     /** A free message, or a new one while fewer than capacity exist; null when all are in use. */
     private Message take() {
         while (true) {
-            SpmcArrayQueue<Message> p = pool;
+            SpmcAtomicArrayQueue<Message> p = pool;
             Message m = p.poll();
             if (m != null) return m;
             // Empty, or emptied by the loop moving it into a bigger pool. The loop raises growing,
@@ -111,11 +115,11 @@ final class Mailbox {
     /** Loop thread: give a polled message back once read. */
     void recycle(Message m) {
         m.payload = null;
-        SpmcArrayQueue<Message> p = pool;
+        SpmcAtomicArrayQueue<Message> p = pool;
         if (p.offer(m)) return;
         // Full: more messages exist than it holds. A pool twice the size (up to the capacity, which
         // holds every message there can be) takes the old one's messages and this one.
-        SpmcArrayQueue<Message> bigger = new SpmcArrayQueue<>(Math.min(capacity, 2 * p.capacity()));
+        SpmcAtomicArrayQueue<Message> bigger = new SpmcAtomicArrayQueue<>(Math.min(capacity, 2 * p.capacity()));
         growing = true;
         pool = bigger;
         Message free;

@@ -102,9 +102,32 @@ public final class Native {
         LibC j = jnr;
         if (j != null) return j;
         synchronized (Native.class) {
-            if (jnr == null) jnr = new dev.reactor.ffi.jnr.JnrLibC();
+            if (jnr == null) {
+                try {
+                    jnr = new dev.reactor.ffi.jnr.JnrLibC();
+                } catch (RuntimeException e) {
+                    if (deniedUnsafe(e)) {
+                        throw new UnsupportedOperationException("the jnr backend: jffi (jnr-ffi's native layer) uses "
+                                + "sun.misc.Unsafe for memory access, which this JVM denies "
+                                + "(--sun-misc-unsafe-memory-access=deny); run java with -Djffi.unsafe.disabled=true "
+                                + "(jffi then uses JNI instead), or use the Panama backend (JDK 22+)", e);
+                    }
+                    throw e;
+                }
+            }
             return jnr;
         }
+    }
+
+    /** True when e was caused by sun.misc.Unsafe refusing a memory access (JEP 471's deny mode). */
+    private static boolean deniedUnsafe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            StackTraceElement[] at = t.getStackTrace();
+            if (t instanceof UnsupportedOperationException && at.length > 0 && at[0].getClassName().equals("sun.misc.Unsafe")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Returns result, or throws for {@code -errno}: {@code call(fd=N): EBADF (Bad file descriptor)}. */

@@ -340,20 +340,31 @@ public final class Fds {
 
     /**
      * The fd number inside a {@link FileDescriptor}; -1 when it is not valid. The JDK still owns it.
+     * The JDK offers no supported way to read it, so this reads a private field: run java with
+     * {@code --add-opens java.base/java.io=dev.reactor} on the module path ({@code =ALL-UNNAMED}
+     * on the class path).
+     *
      * @param fd e.g. {@code FileInputStream.getFD()}
      * @return the fd number, or -1
+     * @throws UnsupportedOperationException without that flag; the message names it
      */
     public static int of(FileDescriptor fd) {
         if (!fd.valid()) return -1;
-        return JdkFds.intField(fd, FileDescriptor.class, "fd");
+        return JdkFds.fd(fd);
     }
 
     /**
      * The fd of a java.nio channel (socket, server socket, pipe, datagram). The channel still owns
-     * it: put the channel in non-blocking mode first, and close the channel, not the fd.
+     * it: put the channel in non-blocking mode first, and close the channel, not the fd. Reads
+     * private fields, as {@link #of(FileDescriptor)} does: needs
+     * {@code --add-opens java.base/sun.nio.ch=dev.reactor --add-opens java.base/java.io=dev.reactor}
+     * ({@code =ALL-UNNAMED} on the class path).
+     *
      * @param channel an open channel
      * @return the fd number, valid while the channel is open
      * @throws IllegalArgumentException if the channel is closed
+     * @throws UnsupportedOperationException without those flags (the message names the missing
+     *         ones), or for a channel that keeps no fd where the JDK's do
      */
     public static int of(SelectableChannel channel) {
         if (!channel.isOpen()) throw new IllegalArgumentException("Fds.of: channel is closed: " + channel);

@@ -1,5 +1,6 @@
 package dev.reactor.testing;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,15 +15,47 @@ public final class ChildJvm {
 
     /** The same, with more JVM options (a heap limit, say). */
     public static List<String> command(int maxFds, Class<?> mainClass, List<String> jvmOptions) {
-        String java = System.getProperty("java.home") + "/bin/java";
-        List<String> cmd = new ArrayList<>(List.of("bash", "-c", "ulimit -n " + maxFds + " && exec \"$@\"", "bash", java));
+        List<String> options = new ArrayList<>(inheritedOptions());
+        options.addAll(jvmOptions);
+        return bare(maxFds, mainClass, options);
+    }
+
+    /**
+     * java ... mainClass with native access, this JVM's backend and jvmOptions only: none of the
+     * options {@link #inheritedOptions()} passes on (how to treat Unsafe, --add-opens, jffi's).
+     */
+    public static List<String> bare(int maxFds, Class<?> mainClass, List<String> jvmOptions) {
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c", "ulimit -n " + maxFds + " && exec \"$@\"", "bash", java()));
         if (Runtime.version().feature() >= 22) cmd.add("--enable-native-access=ALL-UNNAMED");
-        if (Runtime.version().feature() >= 24) cmd.add("--sun-misc-unsafe-memory-access=allow");
         cmd.add("-Ddev.reactor.ffi=" + Loop.backend());
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(mainClass.getName());
         return cmd;
+    }
+
+    /** This JVM's java executable. */
+    public static String java() {
+        return System.getProperty("java.home") + "/bin/java";
+    }
+
+    /**
+     * The options of this JVM that a child needs to behave like it: how it treats sun.misc.Unsafe
+     * (the Panama suites deny it), the --add-opens that Fds.of needs, and jffi's settings. A JVM
+     * started without an Unsafe mode gives its child {@code allow} on JDK 24+, where the default
+     * warns: a child's stderr is often checked for silence.
+     */
+    public static List<String> inheritedOptions() {
+        List<String> options = new ArrayList<>();
+        boolean unsafeMode = false;
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (a.startsWith("--sun-misc-unsafe-memory-access=")) unsafeMode = true;
+            if (a.startsWith("--sun-misc-unsafe-memory-access=") || a.startsWith("--add-opens=") || a.startsWith("-Djffi.")) {
+                options.add(a);
+            }
+        }
+        if (!unsafeMode && Runtime.version().feature() >= 24) options.add("--sun-misc-unsafe-memory-access=allow");
+        return options;
     }
 }

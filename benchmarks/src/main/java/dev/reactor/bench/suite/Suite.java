@@ -48,11 +48,17 @@ public final class Suite {
         processes = new Processes(out.resolve("logs"), java, jvmFlags(), jar);
     }
 
-    /** Panama needs native access; JCTools' Unsafe use warns on JDK 24+ without the second flag. */
+    /**
+     * Panama needs native access; Fds.of(channel) (the ping-pong's Unix and TCP links) reads the
+     * JDK's private fd fields, which needs the two --add-opens; jnr's jffi and Netty use
+     * sun.misc.Unsafe, which warns on JDK 24+ unless allowed (the library itself uses none).
+     */
     static List<String> jvmFlags() {
         List<String> flags = new ArrayList<>();
         int v = Runtime.version().feature();
         if (v >= 22) flags.add("--enable-native-access=ALL-UNNAMED");
+        flags.add("--add-opens=java.base/java.io=ALL-UNNAMED");
+        flags.add("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED");
         if (v >= 24) flags.add("--sun-misc-unsafe-memory-access=allow");
         return flags;
     }
