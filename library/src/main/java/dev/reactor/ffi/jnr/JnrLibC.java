@@ -10,8 +10,13 @@ import dev.reactor.ffi.Platform;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.annotations.SaveError;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -73,8 +78,44 @@ public final class JnrLibC implements LibC {
     private final BufferCheck bufferCheck = Native.bufferCheck();
 
     public JnrLibC() {
-        this.raw = LibraryLoader.create(Raw.class).load("c");
+        this.raw = LibraryLoader.create(Raw.class).load(libc());
         this.runtime = jnr.ffi.Runtime.getRuntime(raw);
+    }
+
+    private static final Path MAPS = Path.of("/proc/self/maps");
+
+    /**
+     * The C library to bind: the one this process already runs on. Asked for "c", jnr-ffi walks
+     * java.library.path, jnr.ffi.library.path and ld.so.conf's directories and takes the first
+     * libc.so.6 it finds, whatever its architecture: on a multiarch host (arm64 packages add
+     * /etc/ld.so.conf.d/aarch64-linux-gnu.conf, which sorts before the x86_64 one), or with another
+     * architecture's libc on java.library.path, that is the wrong one and the backend fails with
+     * UnsatisfiedLinkError. The dynamic linker already chose for the JVM: its path is in
+     * /proc/self/maps. Without /proc (macOS, the BSDs), "c" as before.
+     */
+    static String libc() {
+        if (!Files.isReadable(MAPS)) return "c";
+        try {
+            String mapped = libc(Files.readAllLines(MAPS));
+            return mapped != null ? mapped : "c";
+        } catch (IOException | UncheckedIOException e) {
+            return "c";
+        }
+    }
+
+    /** The first mapped file that is a C library (glibc's libc.so.6 or libc-2.x.so, musl's), or null. */
+    static String libc(List<String> mapsLines) {
+        for (String line : mapsLines) {
+            int slash = line.indexOf('/');
+            if (slash < 0) continue;
+            String path = line.substring(slash);
+            String name = path.substring(path.lastIndexOf('/') + 1);
+            if (name.equals("libc.so.6") || name.matches("libc-[0-9.]+\\.so")
+                    || name.matches("ld-musl-[a-z0-9_]+\\.so\\.1") || name.matches("libc\\.musl-[a-z0-9_]+\\.so\\.1")) {
+                return path;
+            }
+        }
+        return null;
     }
 
     @Override public String name() { return "jnr"; }
