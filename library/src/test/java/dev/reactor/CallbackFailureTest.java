@@ -5,6 +5,7 @@ import dev.reactor.testing.Io;
 import dev.reactor.testing.LogCapture;
 import dev.reactor.testing.Loop;
 import dev.reactor.testing.Recorder;
+import dev.reactor.testing.Sneaky;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -204,16 +205,11 @@ class CallbackFailureTest {
     }
 
     /** Kotlin and Scala throw checked exceptions from a Runnable without ceremony: so does this. */
-    @SuppressWarnings("unchecked")
-    private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
-        throw (T) t;
-    }
-
     @Test
     void shouldLogACheckedExceptionFromAnExecutedTaskAndKeepLooping() throws Exception {
         try (Reactor reactor = Reactor.open()) {
             boolean[] after = {false};
-            assertTrue(reactor.execute(() -> sneakyThrow(new IOException("checked, from a task"))));
+            assertTrue(reactor.execute(() -> Sneaky.raise(new IOException("checked, from a task"))));
             assertTrue(reactor.execute(() -> after[0] = true));
             Loop.until(reactor, () -> after[0]);
             assertTrue(log.records.stream().anyMatch(l -> l.getThrown() instanceof IOException

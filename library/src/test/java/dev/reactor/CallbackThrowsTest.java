@@ -5,6 +5,7 @@ import dev.reactor.testing.FdSnapshot;
 import dev.reactor.testing.LogCapture;
 import dev.reactor.testing.Loop;
 import dev.reactor.testing.Net;
+import dev.reactor.testing.Sneaky;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -50,15 +51,10 @@ class CallbackThrowsTest {
         return all.stream();
     }
 
-    @SuppressWarnings("unchecked")
-    private static <T extends Throwable> RuntimeException sneaky(Throwable t) throws T {
-        throw (T) t;
-    }
-
     /** Throws the case's Throwable from anywhere, declared or not. */
     private static RuntimeException boom(Kind kind, boolean error) {
         if (error) throw new Boom(kind + " (Error)");
-        throw CallbackThrowsTest.<RuntimeException>sneaky(new IOException(kind + " (checked)"));
+        throw Sneaky.raise(new IOException(kind + " (checked)"));
     }
 
     /** Counts what it is given; drains its pipe so each write is one event. */
@@ -214,13 +210,13 @@ class CallbackThrowsTest {
             Fds.close(byPipe[1]);
             Fds.close(badPipe[0]);
             Fds.close(badPipe[1]);
-            Files.deleteIfExists(Path(address));
-            Files.deleteIfExists(Path(address).getParent());
+            Files.deleteIfExists(path(address));
+            Files.deleteIfExists(path(address).getParent());
         }
         before.assertNoneOpened(kind + ", Error: " + error);
     }
 
-    private static java.nio.file.Path Path(SocketAddress a) {
+    private static java.nio.file.Path path(SocketAddress a) {
         return ((UnixDomainSocketAddress) a).getPath();
     }
 
