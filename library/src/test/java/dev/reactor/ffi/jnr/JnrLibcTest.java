@@ -4,19 +4,16 @@ import dev.reactor.Context;
 import dev.reactor.Interest;
 import dev.reactor.Reactor;
 import dev.reactor.io.Fds;
-import dev.reactor.testing.ChildJvm;
+import dev.reactor.testing.ChildProcess;
 import dev.reactor.testing.Heavy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -50,18 +47,12 @@ class JnrLibcTest {
     @Heavy
     void shouldIgnoreAForeignLibcOnTheSearchPaths(@TempDir Path dir) throws Exception {
         Path decoy = Files.writeString(dir.resolve("libc.so.6"), "not an ELF file of this machine");
-        List<String> options = new ArrayList<>(List.of("-Djava.library.path=" + dir, "-Djnr.ffi.library.path=" + dir,
-                "-Ddev.reactor.ffi=jnr"));
-        Process child = new ProcessBuilder(ChildJvm.command(4096, Child.class, options)).redirectErrorStream(true).start();
-        try {
-            String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(child.waitFor(60, TimeUnit.SECONDS));
-            assertEquals(0, child.exitValue(), out);
-            assertTrue(out.contains("dispatched on epoll/jnr"), out);
-            assertTrue(Files.exists(decoy));
-        } finally {
-            child.destroyForcibly();
+        List<String> options = List.of("-Djava.library.path=" + dir, "-Djnr.ffi.library.path=" + dir, "-Ddev.reactor.ffi=jnr");
+        try (ChildProcess child = ChildProcess.start("jnr-libc", 4096, Child.class, options, List.of(), Duration.ofSeconds(60))) {
+            assertEquals("epoll/jnr", child.expect("DISPATCHED").get("backend"));
+            assertEquals(0, child.exitCode());
         }
+        assertTrue(Files.exists(decoy));
     }
 
     /** Opens a jnr reactor, dispatches one pipe event, prints the backend. */
@@ -74,7 +65,7 @@ class JnrLibcTest {
                 Fds.write(pipe[1], ByteBuffer.wrap(new byte[] {1}));
                 reactor.runOnce(Duration.ofSeconds(10));
                 if (!seen[0]) throw new AssertionError("no event");
-                System.out.println("dispatched on " + reactor.backend());
+                System.out.println("DISPATCHED backend=" + reactor.backend());
             } finally {
                 Fds.close(pipe[0]);
                 Fds.close(pipe[1]);
