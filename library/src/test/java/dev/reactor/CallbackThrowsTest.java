@@ -39,6 +39,8 @@ class CallbackThrowsTest {
     enum Kind { ON_EVENT, ON_TIMEOUT, ON_NOTIFY, ON_ERROR, TIMEOUT_HANDLER, TASK, ACCEPTED, CONNECTED, CONNECT_FAILED }
 
     static final class Boom extends Error {
+        private static final long serialVersionUID = 1L;
+
         Boom(String message) { super(message); }
     }
 
