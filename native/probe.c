@@ -23,7 +23,17 @@
 #define SIZE(type, name) printf("SIZEOF_%s %zu\n", name, sizeof(type))
 #define OFF(type, field, name) printf("OFFSETOF_%s %zu\n", name, offsetof(type, field))
 
+#if defined(__x86_64__)
+#define ARCH "x86_64"
+#elif defined(__aarch64__)
+#define ARCH "aarch64"
+#else
+#define ARCH "unknown" /* the library knows the two above; ProbeTest fails on anything else */
+#endif
+
 int main(void) {
+    /* which build this is: ProbeTest checks it against the JVM's os.arch (a comment line) */
+    printf("# arch %s\n", ARCH);
     /* epoll */
     C(EPOLLIN); C(EPOLLPRI); C(EPOLLOUT); C(EPOLLERR); C(EPOLLHUP); C(EPOLLRDHUP);
     C(EPOLLEXCLUSIVE); C(EPOLLONESHOT); printf("EPOLLET %d\n", (int) EPOLLET);

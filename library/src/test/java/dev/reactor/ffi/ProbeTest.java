@@ -27,6 +27,8 @@ class ProbeTest {
     private static final List<Class<?>> BINDINGS = List.of(Epoll.class, Linux.class, Errno.class);
 
     private static Map<String, Long> probe;
+    /** The architecture the probe was compiled for: its "# arch NAME" line. */
+    private static String probeArch;
 
     @BeforeAll
     static void readProbe() throws IOException {
@@ -35,6 +37,7 @@ class ProbeTest {
         assertTrue(Files.exists(file), "probe output missing: " + file + " (run `make native`)");
         probe = new LinkedHashMap<>();
         for (String line : Files.readAllLines(file)) {
+            if (line.startsWith("# arch ")) probeArch = line.substring("# arch ".length()).trim();
             String[] kv = line.trim().split("\\s+");
             if (kv.length == 2) probe.put(kv[0], Long.parseLong(kv[1]));
         }
@@ -75,10 +78,25 @@ class ProbeTest {
         assertEquals(List.of(), unused, "probe lines with no Java constant");
     }
 
+    /** A probe of another build (the x86_64 one read by the aarch64 suite) would check nothing. */
+    @Test
+    void shouldBeTheProbeOfThisJvmsArchitecture() {
+        String arch = Platform.X86_64 ? "x86_64" : Platform.AARCH64 ? "aarch64" : System.getProperty("os.arch");
+        assertEquals(arch, probeArch, "the probe was compiled for another architecture than this JVM's");
+    }
+
     @Test
     void shouldKnowEpollEventIsPackedOnX86() {
-        assumeTrue(Platform.X86_64);
+        assumeTrue(Platform.X86_64, "x86_64 only: struct epoll_event is packed there");
         assertEquals(12, probe.get("SIZEOF_EPOLL_EVENT"));
         assertEquals(4, probe.get("OFFSETOF_EPOLL_EVENT_DATA"));
+    }
+
+    @Test
+    void shouldKnowEpollEventIsPaddedOnAarch64() {
+        assumeTrue(Platform.AARCH64, "aarch64 only: struct epoll_event is naturally aligned there");
+        assertEquals(16, probe.get("SIZEOF_EPOLL_EVENT"));
+        assertEquals(8, probe.get("OFFSETOF_EPOLL_EVENT_DATA"));
+        assertEquals(63, probe.get("SYS_read"));
     }
 }
