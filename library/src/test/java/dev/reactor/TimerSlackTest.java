@@ -21,7 +21,7 @@ class TimerSlackTest {
 
     @BeforeEach
     void linuxOnly() {
-        assumeTrue(Platform.LINUX);
+        assumeTrue(Platform.LINUX, "Linux only");
         assumeTrue(slack() > 1, "this thread already runs with a 1 ns slack");
     }
 

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class KcmpTest {
     @Test
     void shouldTellTheRegisteredFileFromANewOneAtTheSameNumber() throws Exception {
-        assumeTrue(Platform.LINUX);
+        assumeTrue(Platform.LINUX, "Linux only");
         LibC c = Native.libc();
         int pid = c.getpid();
         assertEquals(ProcessHandle.current().pid(), pid);

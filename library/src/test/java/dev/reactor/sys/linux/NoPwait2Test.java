@@ -19,14 +19,14 @@ class NoPwait2Test {
     private static final String SUITE = "dev.reactor.test.noPwait2";
 
     @Test
-    @EnabledIfSystemProperty(named = SUITE, matches = ".*")
+    @EnabledIfSystemProperty(named = SUITE, matches = ".*", disabledReason = "the no-pwait2 suite only")
     void shouldGetEnosysFromEpollPwait2InTheNoPwait2Suite() {
         // fd -1: a kernel that has the call and lets us make it says EBADF (or EFAULT for the NULL array).
         assertEquals(-Errno.ENOSYS, Native.libc().epoll_pwait2(-1, 0, 1, 0));
     }
 
     @Test
-    @EnabledIfSystemProperty(named = SUITE, matches = ".*")
+    @EnabledIfSystemProperty(named = SUITE, matches = ".*", disabledReason = "the no-pwait2 suite only")
     void shouldRunEveryReactorOnTheTimerfdFallbackInTheNoPwait2Suite() throws Exception {
         try (Reactor reactor = Reactor.open()) {
             assertEquals("timerfd", reactor.timerSource(), "this suite must not run the epoll_pwait2 path");
