@@ -28,6 +28,9 @@
  *    until the next kqueue() call, the next kevent() on that number, or kqueue_emu_collect().
  *  - One mutex per queue, never held while waiting: another thread may kevent() the same kq
  *    (say, an EVFILT_USER NOTE_TRIGGER) while one is blocked in it, and wakes it.
+ * Where the man pages are silent the emulator does what the BSD kernels' sources do (every
+ * change but EV_DELETE replaces udata; EV_ADD does not re-enable; ...): kqueue-emu.c lists
+ * those, and what is not modelled (data counts, SO_ERROR being consumed, fork, ...).
  */
 #ifndef KQUEUE_EMU_H
 #define KQUEUE_EMU_H
