@@ -19,7 +19,7 @@ import java.nio.ByteBuffer;
  * refuse it: {@link IllegalStateException}, {@code WrongThreadException}. These are the caller's
  * bugs, not the OS's answers, and no -errno could say them.
  */
-public interface LibC {
+public interface LibC extends KeventCalls {
     /** "panama" or "jnr". */
     String name();
 
@@ -33,9 +33,8 @@ public interface LibC {
     /** epoll_pwait2 with a NULL sigmask: a {@code struct timespec} timeout (0 = infinite). Kernel 5.11+. */
     int epoll_pwait2(int epfd, long events, int maxEvents, long timespec);
 
-    // ---- kqueue (macOS, BSD) ----
-    int kqueue();
-    int kevent(int kq, long changes, int nChanges, long events, int nEvents, long timespec);
+    // ---- kqueue (macOS, BSD): see KeventCalls ----
+    @Override default String keventLibrary() { return "libc"; }
 
     // ---- fds ----
     int eventfd(int initval, int flags);

@@ -117,6 +117,28 @@ public final class Native {
         }
     }
 
+    /**
+     * kqueue and kevent from the shared library at {@code path} on the given backend ("auto",
+     * "panama" or "jnr"), instead of the C library's: for a kqueue implementation of one's own,
+     * such as the test emulator (native/kqueue-emu.c).
+     *
+     * @throws IllegalArgumentException when the library cannot be loaded or lacks either symbol
+     */
+    public static KeventCalls kevent(String backend, String path, Abi abi) {
+        boolean panama = backend.equalsIgnoreCase("panama") || backend.equalsIgnoreCase("ffm")
+                || (backend.equalsIgnoreCase("auto") && panamaAvailable());
+        if (!panama) return new dev.reactor.ffi.jnr.JnrKevent(path, abi);
+        try {
+            return (KeventCalls) Class.forName("dev.reactor.ffi.ffm.FfmKevent")
+                    .getDeclaredConstructor(String.class, Abi.class).newInstance(path, abi);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException) throw (RuntimeException) e.getCause();
+            throw new IllegalStateException("cannot load the Panama kevent binding", e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot load the Panama kevent binding", e);
+        }
+    }
+
     /** True when e was caused by sun.misc.Unsafe refusing a memory access (JEP 471's deny mode). */
     private static boolean deniedUnsafe(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {

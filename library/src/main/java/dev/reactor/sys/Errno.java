@@ -20,6 +20,7 @@ public final class Errno {
     public static final int EPERM = value("EPERM");
     public static final int ENOENT = value("ENOENT");
     public static final int EINTR = value("EINTR");
+    public static final int EIO = value("EIO");
     public static final int EBADF = value("EBADF");
     public static final int ENOMEM = value("ENOMEM");
     public static final int EACCES = value("EACCES");
@@ -52,6 +53,7 @@ public final class Errno {
             Map.entry("EPERM", "Operation not permitted"),
             Map.entry("ENOENT", "No such file or directory"),
             Map.entry("EINTR", "Interrupted system call"),
+            Map.entry("EIO", "Input/output error"),
             Map.entry("EBADF", "Bad file descriptor"),
             Map.entry("ENOMEM", "Cannot allocate memory"),
             Map.entry("EACCES", "Permission denied"),

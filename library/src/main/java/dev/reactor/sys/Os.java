@@ -2,6 +2,7 @@ package dev.reactor.sys;
 
 import dev.reactor.ReactorException;
 import dev.reactor.ffi.Abi;
+import dev.reactor.ffi.KeventCalls;
 import dev.reactor.ffi.LibC;
 import dev.reactor.ffi.Native;
 import dev.reactor.sys.bsd.BsdOs;
@@ -38,6 +39,11 @@ public abstract class Os {
     /** The FFI backend "auto", "panama" or "jnr" for this OS. */
     public static LibC libc(String backend) {
         return Native.load(backend, CURRENT.abi());
+    }
+
+    /** kqueue and kevent from the shared library at path, on the FFI backend asked for. */
+    public static KeventCalls kevent(String backend, String path) {
+        return Native.kevent(backend, path, CURRENT.abi());
     }
 
     /** "linux", "macos" or "freebsd". */

@@ -37,7 +37,8 @@ public final class JnrLibC implements LibC {
         @SaveError int epoll_wait(int epfd, long events, int maxEvents, int timeoutMillis);
         @SaveError int epoll_pwait2(int epfd, long events, int maxEvents, long timespec, long sigmask);
         @SaveError int kqueue();
-        @SaveError int kevent(int kq, long changes, int nChanges, long events, int nEvents, long timespec);
+        /** Seven arguments for six, as syscall below: jnr-ffi#181 corrupts a six-argument call's sixth. */
+        @SaveError int kevent(int kq, long changes, int nChanges, long events, int nEvents, long timespec, long unused);
         @SaveError int eventfd(int initval, int flags);
         @SaveError int timerfd_create(int clockId, int flags);
         @SaveError int timerfd_settime(int fd, int flags, long newValue, long oldValue);
@@ -81,7 +82,11 @@ public final class JnrLibC implements LibC {
         this.raw = LibraryLoader.create(Raw.class).load(libc());
         this.runtime = jnr.ffi.Runtime.getRuntime(raw);
         this.noSuchCall = -abi.enosys();
+        this.eio = abi.eio();
     }
+
+    /** EIO in the OS's numbering: a call that failed but left errno at 0 reports this. */
+    private final int eio;
 
     private static final Path MAPS = Path.of("/proc/self/maps");
 
@@ -126,8 +131,14 @@ public final class JnrLibC implements LibC {
         return MemoryIO.getInstance().getDirectBufferAddress(direct);
     }
 
-    private int r(int result) { return result < 0 ? -runtime.getLastError() : result; }
-    private long r(long result) { return result < 0 ? -runtime.getLastError() : result; }
+    private int r(int result) { return result < 0 ? -errno() : result; }
+    private long r(long result) { return result < 0 ? -errno() : result; }
+
+    /** The saved errno; EIO when a call failed without setting it (never 0: -0 would read as success). */
+    private int errno() {
+        int e = runtime.getLastError();
+        return e != 0 ? e : eio;
+    }
 
     @Override public int epoll_create1(int flags) {
         try { return r(raw.epoll_create1(flags)); } catch (UnsatisfiedLinkError e) { return noSuchCall; }
@@ -146,7 +157,7 @@ public final class JnrLibC implements LibC {
         try { return r(raw.kqueue()); } catch (UnsatisfiedLinkError e) { return noSuchCall; }
     }
     @Override public int kevent(int kq, long changes, int nChanges, long events, int nEvents, long timespec) {
-        try { return r(raw.kevent(kq, changes, nChanges, events, nEvents, timespec)); }
+        try { return r(raw.kevent(kq, changes, nChanges, events, nEvents, timespec, 0L)); }
         catch (UnsatisfiedLinkError e) { return noSuchCall; }
     }
     @Override public int eventfd(int initval, int flags) {

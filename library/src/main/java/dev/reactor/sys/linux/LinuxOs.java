@@ -49,7 +49,7 @@ public final class LinuxOs extends Os {
 
     @Override protected Abi abi() {
         boolean known = Platform.X86_64 || Platform.AARCH64;
-        return new Abi(LinuxErrno.ENOSYS, known ? SYS_read : -1, known ? SYS_write : -1);
+        return new Abi(LinuxErrno.ENOSYS, LinuxErrno.EIO, known ? SYS_read : -1, known ? SYS_write : -1);
     }
 
     @Override protected Class<?> errnoTable() { return LinuxErrno.class; }

@@ -113,17 +113,29 @@ public final class FfmLibC implements LibC {
                 .orElse(null);
     }
 
-    private static int errno(MemorySegment state) {
+    private int errno(MemorySegment state) {
+        int e = (int) ERRNO_VALUE.get(state, 0L);
+        return e != 0 ? e : eio;   // failed without setting errno: EIO, never -0 (success)
+    }
+
+    private int r(int result, MemorySegment state) {
+        return result < 0 ? -errno(state) : result;
+    }
+
+    private long r(long result, MemorySegment state) {
+        return result < 0 ? -errno(state) : result;
+    }
+
+    /** The captured errno of the last call on this thread (for the kevent binding of another library). */
+    static int capturedErrno(MemorySegment state) {
         return (int) ERRNO_VALUE.get(state, 0L);
     }
 
-    private static int r(int result, MemorySegment state) {
-        return result < 0 ? -errno(state) : result;
+    static MemorySegment captureState() {
+        return CAPTURED.get();
     }
 
-    private static long r(long result, MemorySegment state) {
-        return result < 0 ? -errno(state) : result;
-    }
+    static final Linker.Option ERRNO_OPTION = ERRNO;
 
     private static RuntimeException rethrow(Throwable t) {
         if (t instanceof RuntimeException e) return e;
@@ -139,7 +151,10 @@ public final class FfmLibC implements LibC {
     private final long sysRead;
     private final long sysWrite;
 
+    private final int eio;
+
     public FfmLibC(Abi abi) {
+        this.eio = abi.eio();
         this.noSuchCall = -abi.enosys();
         this.syscallNumbers = abi.syscallNumbers();
         this.sysRead = abi.sysRead();
