@@ -48,13 +48,13 @@ public final class BsdOs extends Os {
     @Override public String name() { return macos ? "macos" : "freebsd"; }
 
     /** No syscall numbers: read and write of a caller's buffer take the slice path (see FfmLibC). */
-    @Override protected Abi abi() { return new Abi(BsdErrno.ENOSYS, -1, -1); }
+    @Override protected Abi abi() { return new Abi(BsdErrno.ENOSYS, BsdErrno.EIO, -1, -1); }
 
     @Override protected Class<?> errnoTable() { return BsdErrno.class; }
 
+    /** kqueue: built for both ABIs and run here only on the Linux emulator (see the README). */
     @Override public String unsupported() {
-        return "no poller for " + System.getProperty("os.name") + " yet: epoll (Linux) is implemented,"
-                + " kqueue (macOS/BSD) is not";
+        return null;
     }
 
     @Override public int socket(LibC c, int family) throws ReactorException {
