@@ -1,7 +1,7 @@
 package dev.reactor;
 
 import dev.reactor.examples.EchoServer;
-import dev.reactor.ffi.Errno;
+import dev.reactor.sys.Errno;
 import dev.reactor.io.Fds;
 import dev.reactor.io.Sockets;
 import dev.reactor.testing.FdSnapshot;

@@ -1,17 +1,19 @@
 package dev.reactor;
 
+import dev.reactor.sys.Poller;
+
 /** What the poller reported for an fd: bits, passed to {@link Context#onEvent(Reactor, int)}. */
 public final class Events {
     private Events() { }
 
     /** Data can be read, or a listening socket has a connection to accept (EPOLLIN; EVFILT_READ). */
-    public static final int READABLE = 1;
+    public static final int READABLE = Poller.READABLE;
     /** Room to write, or a non-blocking connect has finished (EPOLLOUT; EVFILT_WRITE). */
-    public static final int WRITABLE = 1 << 1;
+    public static final int WRITABLE = Poller.WRITABLE;
     /** The peer closed its end, or hung up (EPOLLHUP, EPOLLRDHUP; EV_EOF). A read returns what is left, then -1. */
-    public static final int HANGUP = 1 << 2;
+    public static final int HANGUP = Poller.HANGUP;
     /** An error is pending on the fd (EPOLLERR; EV_ERROR); for a socket, SO_ERROR says which. */
-    public static final int ERROR = 1 << 3;
+    public static final int ERROR = Poller.ERROR;
 
     /**
      * {@return whether {@link #READABLE} is set}

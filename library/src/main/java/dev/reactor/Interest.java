@@ -1,17 +1,19 @@
 package dev.reactor;
 
+import dev.reactor.sys.Poller;
+
 /** What a registration watches for: bits, combined with {@code |}. */
 public final class Interest {
     private Interest() { }
 
     /** Readable, or the peer hung up (EPOLLIN|EPOLLRDHUP; EVFILT_READ). */
-    public static final int READ = 1;
+    public static final int READ = Poller.READ;
     /** Writable (EPOLLOUT; EVFILT_WRITE). */
-    public static final int WRITE = 1 << 1;
+    public static final int WRITE = Poller.WRITE;
     /** Edge-triggered: report a change of readiness once, not while it lasts (EPOLLET; EV_CLEAR). */
-    public static final int EDGE = 1 << 2;
+    public static final int EDGE = Poller.EDGE;
     /** Report once, then stay quiet until {@link Reactor#interest(int, int)} re-arms (EPOLLONESHOT; EV_ONESHOT). */
-    public static final int ONESHOT = 1 << 3;
+    public static final int ONESHOT = Poller.ONESHOT;
 
     static final int ALL = READ | WRITE | EDGE | ONESHOT;
 

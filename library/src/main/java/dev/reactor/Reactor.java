@@ -1,8 +1,8 @@
 package dev.reactor;
 
-import dev.reactor.ffi.Errno;
 import dev.reactor.ffi.LibC;
-import dev.reactor.ffi.Native;
+import dev.reactor.sys.Errno;
+import dev.reactor.sys.Os;
 import dev.reactor.sys.Poller;
 import dev.reactor.sys.Pollers;
 
@@ -66,12 +66,12 @@ public final class Reactor implements AutoCloseable {
     private Reactor(ReactorConfig config) throws IOException {
         Logs.prepare();                     // while fds are plentiful: see Logs
         this.config = config;
-        this.libc = Native.load(config.backend());
+        this.libc = Os.libc(config.backend());
         this.table = new FdTable(config.initialFds());
         this.mailbox = new Mailbox(config.queueCapacity());
         this.deliveries = new Deliveries(this, table, timers, mailbox, stats);
         // Last: nothing after it can fail and leave its fds open.
-        this.poller = Pollers.open(libc, config.maxEvents());
+        this.poller = Pollers.open(libc, config.backend(), config.maxEvents(), config.poller(), config.kqueueLibrary());
         this.spinForNanos = config.idleStrategy().spinForNanos();
         this.backend = poller.name() + "/" + libc.name();
         this.owner = Thread.currentThread();
@@ -535,14 +535,14 @@ public final class Reactor implements AutoCloseable {
         enter("run");
         // Timer slack (50 µs by default on Linux) would make every timeout that late; the loop
         // thread asks for less while it runs, and gives the thread back as it found it.
-        long slackToRestore = config.timerSlackNanos() > 0 ? poller.tightenTimerSlack(config.timerSlackNanos()) : -1;
+        long slackToRestore = config.timerSlackNanos() > 0 ? Os.current().tightenTimerSlack(libc, config.timerSlackNanos()) : -1;
         try {
             while (!stopRequested && !closeRequested) {
                 iterate(Poller.FOREVER, false);
             }
         } finally {
             stopRequested = false;
-            poller.restoreTimerSlack(slackToRestore);
+            Os.current().restoreTimerSlack(libc, slackToRestore);
             exit();
         }
     }

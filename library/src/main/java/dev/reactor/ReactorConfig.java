@@ -20,6 +20,8 @@ public final class ReactorConfig {
     private final IdleStrategy idleStrategy;
     private final String backend;
     private final long timerSlackNanos;
+    private final String poller;
+    private final String kqueueLibrary;
 
     private ReactorConfig(Builder b) {
         this.maxEvents = b.maxEvents;
@@ -28,6 +30,8 @@ public final class ReactorConfig {
         this.idleStrategy = b.idleStrategy;
         this.backend = b.backend;
         this.timerSlackNanos = b.timerSlackNanos;
+        this.poller = b.poller;
+        this.kqueueLibrary = b.kqueueLibrary;
     }
 
     /**
@@ -73,10 +77,17 @@ public final class ReactorConfig {
      */
     public long timerSlackNanos() { return timerSlackNanos; }
 
+    /** {@return the poller asked for: "auto" (epoll on Linux, kqueue on macOS and the BSDs), "epoll" or "kqueue"} */
+    public String poller() { return poller; }
+
+    /** {@return the shared library kqueue and kevent come from, or null for the C library's} */
+    public String kqueueLibrary() { return kqueueLibrary; }
+
     @Override public String toString() {
         return "ReactorConfig{maxEvents=" + maxEvents + ", initialFds=" + initialFds + ", queueCapacity="
                 + queueCapacity + ", idleStrategy=" + idleStrategy + ", backend=" + backend
-                + ", timerSlackNanos=" + timerSlackNanos + "}";
+                + ", timerSlackNanos=" + timerSlackNanos + ", poller=" + poller
+                + (kqueueLibrary == null ? "" : ", kqueueLibrary=" + kqueueLibrary) + "}";
     }
 
     /**
@@ -91,6 +102,8 @@ public final class ReactorConfig {
         private IdleStrategy idleStrategy = defaultIdleStrategy();
         private String backend = System.getProperty("dev.reactor.ffi", "auto");
         private long timerSlackNanos = 1;
+        private String poller = System.getProperty("dev.reactor.poller", "auto");
+        private String kqueueLibrary = System.getProperty("dev.reactor.kqueue.library");
 
         private Builder() { }
 
@@ -180,6 +193,29 @@ public final class ReactorConfig {
                 throw new IllegalArgumentException("timerSlackNanos must be >= 1, or -1 to leave it alone: " + timerSlackNanos);
             }
             this.timerSlackNanos = timerSlackNanos;
+            return this;
+        }
+
+        /**
+         * The poller; overrides {@code -Ddev.reactor.poller}. Checked by {@link Reactor#open(ReactorConfig)}.
+         * @param poller "auto" (epoll on Linux, kqueue on macOS and the BSDs), "epoll" or "kqueue"
+         * @return this builder
+         * @throws NullPointerException if poller is null
+         */
+        public Builder poller(String poller) {
+            this.poller = Objects.requireNonNull(poller, "poller");
+            return this;
+        }
+
+        /**
+         * Takes kqueue and kevent from this shared library instead of the C library's (any
+         * implementation with the BSD ABI: on Linux, the tests' emulator); overrides
+         * {@code -Ddev.reactor.kqueue.library}. Only the kqueue poller uses it.
+         * @param path the library's path, or null for the C library's
+         * @return this builder
+         */
+        public Builder kqueueLibrary(String path) {
+            this.kqueueLibrary = path;
             return this;
         }
 

@@ -1,6 +1,6 @@
 package dev.reactor;
 
-import dev.reactor.ffi.Errno;
+import dev.reactor.sys.Errno;
 
 import java.io.IOException;
 

@@ -1,6 +1,6 @@
 package dev.reactor;
 
-import dev.reactor.ffi.Native;
+import dev.reactor.sys.Os;
 import dev.reactor.io.Fds;
 import dev.reactor.testing.FdNumbers;
 import dev.reactor.testing.Io;
@@ -46,7 +46,7 @@ class ClosedBehindTheBackTest {
     @Test
     void shouldNotSpinOnADupedFdDeregisteredAfterItWasClosed() throws Exception {
         int[] pipe = Fds.pipe();
-        int dup = Native.libc().dup(pipe[0]);
+        int dup = Os.libc().dup(pipe[0]);
         try (Reactor reactor = Reactor.open()) {
             Recorder ctx = new Recorder(pipe[0], Interest.READ);
             reactor.register(ctx);
@@ -68,7 +68,7 @@ class ClosedBehindTheBackTest {
     @Test
     void shouldKeepLiveRegistrationsAndDropDeadOnesWhenTheSetIsRebuilt() throws Exception {
         int[] pipe = Fds.pipe();
-        int dup = Native.libc().dup(pipe[0]);
+        int dup = Os.libc().dup(pipe[0]);
         int[] other = Fds.socketpair();
         int reused = -1;
         try (Reactor reactor = Reactor.open()) {

@@ -1,6 +1,6 @@
 package dev.reactor;
 
-import dev.reactor.ffi.Errno;
+import dev.reactor.sys.Errno;
 import dev.reactor.io.Fds;
 import dev.reactor.io.Sockets;
 import dev.reactor.testing.ChildJvm;

@@ -1,8 +1,8 @@
 package dev.reactor;
 
-import dev.reactor.ffi.Errno;
-import dev.reactor.ffi.Linux;
-import dev.reactor.ffi.Native;
+import dev.reactor.sys.Os;
+import dev.reactor.sys.Errno;
+import dev.reactor.sys.linux.Linux;
 import dev.reactor.io.Sockets;
 import dev.reactor.testing.Echo;
 import dev.reactor.testing.FdSnapshot;
@@ -152,9 +152,9 @@ class ListenTest {
         client(Sockets.localAddress(listener));
         Loop.until(reactor, () -> accepted[0] >= 0);
         assertTrue(dev.reactor.io.Fds.isNonBlocking(accepted[0]));
-        int fdFlags = Native.libc().fcntl(accepted[0], Linux.F_GETFD, 0);
+        int fdFlags = Os.libc().fcntl(accepted[0], Linux.F_GETFD, 0);
         assertEquals(Linux.FD_CLOEXEC, fdFlags & Linux.FD_CLOEXEC, "accept4(SOCK_CLOEXEC): not inherited by exec");
-        assertEquals(Linux.FD_CLOEXEC, Native.libc().fcntl(listener, Linux.F_GETFD, 0) & Linux.FD_CLOEXEC);
+        assertEquals(Linux.FD_CLOEXEC, Os.libc().fcntl(listener, Linux.F_GETFD, 0) & Linux.FD_CLOEXEC);
     }
 
     /**

@@ -1,8 +1,8 @@
 package dev.reactor;
 
-import dev.reactor.ffi.Linux;
-import dev.reactor.ffi.Native;
-import dev.reactor.ffi.Platform;
+import dev.reactor.sys.Os;
+import dev.reactor.sys.linux.Linux;
+import dev.reactor.sys.Platform;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class TimerSlackTest {
 
     private static long slack() {
-        return Native.libc().prctl(Linux.PR_GET_TIMERSLACK, 0);
+        return Os.libc().prctl(Linux.PR_GET_TIMERSLACK, 0);
     }
 
     @BeforeEach

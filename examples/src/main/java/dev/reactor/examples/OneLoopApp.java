@@ -6,7 +6,7 @@ import dev.reactor.ListenOptions;
 import dev.reactor.Reactor;
 import dev.reactor.ReactorException;
 import dev.reactor.ReactorStats;
-import dev.reactor.ffi.Errno;
+import dev.reactor.sys.Errno;
 import dev.reactor.io.Fds;
 import dev.reactor.io.Sockets;
 

@@ -9,7 +9,9 @@ import java.nio.ByteBuffer;
  * No policy lives here (no retry on EINTR, no flags added): that is the caller's job.
  *
  * <p>A call the running OS does not have (epoll on macOS, kqueue on Linux) returns
- * {@code -ENOSYS}. Implementations: Panama FFM (JDK 22+) and jnr-ffi (JDK 17+); see {@link Native}.
+ * {@code -ENOSYS}, in the numbering the {@link Abi} gives. This package knows no OS: which
+ * constants to pass is the OS layer's business ({@code dev.reactor.sys}). Implementations: Panama
+ * FFM (JDK 22+) and jnr-ffi (JDK 17+); see {@link Native}.
  *
  * <p>The exception: read and write of a direct {@link ByteBuffer}, whose memory may belong to an
  * {@code Arena} (JDK 22+, {@code MemorySegment.asByteBuffer()}). Touching it after the Arena was
@@ -17,7 +19,7 @@ import java.nio.ByteBuffer;
  * refuse it: {@link IllegalStateException}, {@code WrongThreadException}. These are the caller's
  * bugs, not the OS's answers, and no -errno could say them.
  */
-public interface LibC {
+public interface LibC extends KeventCalls {
     /** "panama" or "jnr". */
     String name();
 
@@ -31,9 +33,8 @@ public interface LibC {
     /** epoll_pwait2 with a NULL sigmask: a {@code struct timespec} timeout (0 = infinite). Kernel 5.11+. */
     int epoll_pwait2(int epfd, long events, int maxEvents, long timespec);
 
-    // ---- kqueue (macOS, BSD) ----
-    int kqueue();
-    int kevent(int kq, long changes, int nChanges, long events, int nEvents, long timespec);
+    // ---- kqueue (macOS, BSD): see KeventCalls ----
+    @Override default String keventLibrary() { return "libc"; }
 
     // ---- fds ----
     int eventfd(int initval, int flags);
@@ -59,8 +60,8 @@ public interface LibC {
     /** prctl(option, arg2): only the one-argument options (PR_SET_TIMERSLACK, PR_GET_TIMERSLACK). */
     int prctl(int option, long arg2);
     int getpid();
-    /** kcmp(2) through syscall(2) (glibc has no wrapper): 0 when the two kernel objects are the same. Linux. */
-    int kcmp(int pid1, int pid2, int type, long idx1, long idx2);
+    /** syscall(2) with up to five arguments (pass 0 for the unused ones): for calls the C library has no wrapper for. */
+    long syscall(long number, long a1, long a2, long a3, long a4, long a5);
 
     // ---- sockets ----
     int socket(int domain, int type, int protocol);

@@ -1,14 +1,12 @@
 package dev.reactor.ffi;
 
-import dev.reactor.ReactorException;
-
 import java.util.Locale;
 
 /**
  * Chooses the {@link LibC} implementation once: Panama FFM when the JVM is 22 or newer (and the
  * classes were built), jnr-ffi otherwise. {@code -Ddev.reactor.ffi=panama|jnr|auto} forces one,
- * and so does {@link #load(String)}. Also holds the one helper that turns {@code -errno} into a
- * {@link ReactorException}.
+ * and so does {@link #load(String, Abi)}. One instance per backend per process, made with the
+ * {@link Abi} of the first call (the OS layer's, the same every time).
  */
 public final class Native {
     private Native() { }
@@ -21,22 +19,22 @@ public final class Native {
     private static volatile LibC jnr;
 
     /** The implementation chosen by {@code -Ddev.reactor.ffi} (default "auto"). */
-    public static LibC libc() {
-        return load(System.getProperty(PROPERTY, "auto"));
+    public static LibC libc(Abi abi) {
+        return load(System.getProperty(PROPERTY, "auto"), abi);
     }
 
     /** "auto", "panama" or "jnr". Panama on a JVM older than 22 throws {@link UnsupportedOperationException}. */
-    public static LibC load(String choice) {
+    public static LibC load(String choice, Abi abi) {
         switch (choice.toLowerCase(Locale.ROOT)) {
             case "auto":
-                if (panamaAvailable()) return panama();
+                if (panamaAvailable()) return panama(abi);
                 if (Runtime.version().feature() >= 22) warnJnrOnlyJar();
-                return jnr();
+                return jnr(abi);
             case "panama":
             case "ffm":
-                return panama();
+                return panama(abi);
             case "jnr":
-                return jnr();
+                return jnr(abi);
             default:
                 throw new IllegalArgumentException("unknown FFI backend '" + choice + "' (auto, panama, jnr)");
         }
@@ -59,7 +57,7 @@ public final class Native {
         return Native.class.getClassLoader().getResource(PANAMA_CLASS.replace('.', '/') + ".class") != null;
     }
 
-    private static LibC panama() {
+    private static LibC panama(Abi abi) {
         LibC p = panama;
         if (p != null) return p;
         synchronized (Native.class) {
@@ -69,7 +67,7 @@ public final class Native {
                             + Runtime.version() + " (use -D" + PROPERTY + "=jnr)");
                 }
                 try {
-                    panama = (LibC) Class.forName(PANAMA_CLASS).getDeclaredConstructor().newInstance();
+                    panama = (LibC) Class.forName(PANAMA_CLASS).getDeclaredConstructor(Abi.class).newInstance(abi);
                 } catch (ClassNotFoundException e) {
                     throw new UnsupportedOperationException("the Panama FFI backend was not built into this jar "
                             + "(it needs a JDK 22+ at build time); use -D" + PROPERTY + "=jnr", e);
@@ -98,13 +96,13 @@ public final class Native {
         }
     }
 
-    private static LibC jnr() {
+    private static LibC jnr(Abi abi) {
         LibC j = jnr;
         if (j != null) return j;
         synchronized (Native.class) {
             if (jnr == null) {
                 try {
-                    jnr = new dev.reactor.ffi.jnr.JnrLibC();
+                    jnr = new dev.reactor.ffi.jnr.JnrLibC(abi);
                 } catch (RuntimeException e) {
                     if (deniedUnsafe(e)) {
                         throw new UnsupportedOperationException("the jnr backend: jffi (jnr-ffi's native layer) uses "
@@ -119,6 +117,28 @@ public final class Native {
         }
     }
 
+    /**
+     * kqueue and kevent from the shared library at {@code path} on the given backend ("auto",
+     * "panama" or "jnr"), instead of the C library's: for a kqueue implementation of one's own,
+     * such as the test emulator (native/kqueue-emu.c).
+     *
+     * @throws IllegalArgumentException when the library cannot be loaded or lacks either symbol
+     */
+    public static KeventCalls kevent(String backend, String path, Abi abi) {
+        boolean panama = backend.equalsIgnoreCase("panama") || backend.equalsIgnoreCase("ffm")
+                || (backend.equalsIgnoreCase("auto") && panamaAvailable());
+        if (!panama) return new dev.reactor.ffi.jnr.JnrKevent(path, abi);
+        try {
+            return (KeventCalls) Class.forName("dev.reactor.ffi.ffm.FfmKevent")
+                    .getDeclaredConstructor(String.class, Abi.class).newInstance(path, abi);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException) throw (RuntimeException) e.getCause();
+            throw new IllegalStateException("cannot load the Panama kevent binding", e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot load the Panama kevent binding", e);
+        }
+    }
+
     /** True when e was caused by sun.misc.Unsafe refusing a memory access (JEP 471's deny mode). */
     private static boolean deniedUnsafe(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -128,23 +148,5 @@ public final class Native {
             }
         }
         return false;
-    }
-
-    /** Returns result, or throws for {@code -errno}: {@code call(fd=N): EBADF (Bad file descriptor)}. */
-    public static long check(long result, String call, int fd) throws ReactorException {
-        if (result < 0) throw new ReactorException(call + "(fd=" + fd + ")", (int) -result);
-        return result;
-    }
-
-    /** Returns result, or throws for {@code -errno}: {@code call(op, fd=N): errno}. */
-    public static long check(long result, String call, String op, int fd) throws ReactorException {
-        if (result < 0) throw new ReactorException(call + "(" + op + ", fd=" + fd + ")", (int) -result);
-        return result;
-    }
-
-    /** Returns result, or throws for {@code -errno}: {@code call(): errno}. */
-    public static long check(long result, String call) throws ReactorException {
-        if (result < 0) throw new ReactorException(call + "()", (int) -result);
-        return result;
     }
 }

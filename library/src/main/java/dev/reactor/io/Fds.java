@@ -1,11 +1,10 @@
 package dev.reactor.io;
 
 import dev.reactor.ReactorException;
-import dev.reactor.ffi.Errno;
 import dev.reactor.ffi.LibC;
-import dev.reactor.ffi.Linux;
-import dev.reactor.ffi.Native;
-import dev.reactor.ffi.Platform;
+import dev.reactor.sys.Errno;
+import dev.reactor.sys.Errors;
+import dev.reactor.sys.Os;
 
 import java.io.FileDescriptor;
 import java.nio.ByteBuffer;
@@ -20,9 +19,8 @@ import java.time.Duration;
 public final class Fds {
     private Fds() { }
 
-    private static final LibC C = Native.libc();
-    /** O_NONBLOCK: 0x800 on Linux (probe-checked), 0x4 on macOS/BSD (not checkable on this machine). */
-    private static final int O_NONBLOCK = Platform.LINUX ? Linux.O_NONBLOCK : 0x4;
+    private static final LibC C = Os.libc();
+    private static final Os OS = Os.current();
 
     static LibC libc() {
         return C;
@@ -37,12 +35,7 @@ public final class Fds {
      */
     public static int[] pipe() throws ReactorException {
         Scratch s = Scratch.get();
-        if (Platform.LINUX) {
-            Native.check(C.pipe2(s.smallAddress, Linux.O_NONBLOCK | Linux.O_CLOEXEC), "pipe2");
-            return new int[] {s.small.getInt(0), s.small.getInt(4)};
-        }
-        Native.check(C.pipe(s.smallAddress), "pipe");
-        return nonBlockingPair(s.small.getInt(0), s.small.getInt(4));
+        return OS.pipe(C, s.small, s.smallAddress);
     }
 
     /**
@@ -52,29 +45,7 @@ public final class Fds {
      */
     public static int[] socketpair() throws ReactorException {
         Scratch s = Scratch.get();
-        if (Platform.LINUX) {
-            int type = Linux.SOCK_STREAM | Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC;
-            Native.check(C.socketpair(Linux.AF_UNIX, type, 0, s.smallAddress), "socketpair");
-            return new int[] {s.small.getInt(0), s.small.getInt(4)};
-        }
-        // macOS has no SOCK_NONBLOCK/SOCK_CLOEXEC: set both with fcntl afterwards (AF_UNIX and SOCK_STREAM are 1 there too).
-        Native.check(C.socketpair(Linux.AF_UNIX, Linux.SOCK_STREAM, 0, s.smallAddress), "socketpair");
-        return nonBlockingPair(s.small.getInt(0), s.small.getInt(4));
-    }
-
-    /** Where the OS cannot create them so (macOS): sets both flags with fcntl, or closes both fds. */
-    private static int[] nonBlockingPair(int a, int b) throws ReactorException {
-        try {
-            for (int fd : new int[] {a, b}) {
-                setNonBlocking(fd);
-                setCloseOnExec(fd);
-            }
-        } catch (ReactorException e) {
-            C.close(a);
-            C.close(b);
-            throw e;
-        }
-        return new int[] {a, b};
+        return OS.socketpair(C, s.small, s.smallAddress);
     }
 
     /**
@@ -94,8 +65,7 @@ public final class Fds {
      * @throws ReactorException EMFILE or ENFILE when out of fds; ENOSYS where the OS has no eventfd
      */
     public static int eventfd(int initialValue, boolean semaphore) throws ReactorException {
-        int flags = Linux.EFD_NONBLOCK | Linux.EFD_CLOEXEC | (semaphore ? Linux.EFD_SEMAPHORE : 0);
-        return (int) Native.check(C.eventfd(initialValue, flags), "eventfd");
+        return OS.eventfd(C, initialValue, semaphore);
     }
 
     /**
@@ -108,7 +78,7 @@ public final class Fds {
     public static void eventfdWrite(int fd, long value) throws ReactorException {
         Scratch s = Scratch.get();
         s.small.putLong(0, value);
-        Native.check(retry(fd, s.smallAddress, 8, true), "write", fd);
+        Errors.check(retry(fd, s.smallAddress, 8, true), "write", fd);
     }
 
     /**
@@ -121,7 +91,7 @@ public final class Fds {
         Scratch s = Scratch.get();
         long r = retry(fd, s.smallAddress, 8, false);
         if (r == -Errno.EAGAIN) return 0;
-        Native.check(r, "read", fd);
+        Errors.check(r, "read", fd);
         return s.small.getLong(0);
     }
 
@@ -131,8 +101,7 @@ public final class Fds {
      * @throws ReactorException EMFILE or ENFILE when out of fds; ENOSYS where the OS has no timerfd
      */
     public static int timerfd() throws ReactorException {
-        return (int) Native.check(C.timerfd_create(Linux.CLOCK_MONOTONIC, Linux.TFD_NONBLOCK | Linux.TFD_CLOEXEC),
-                "timerfd_create");
+        return OS.timerfd(C);
     }
 
     /**
@@ -168,14 +137,7 @@ public final class Fds {
             throw new IllegalArgumentException("timerfd_settime(fd=" + fd + "): negative time");
         }
         Scratch s = Scratch.get();
-        ByteBuffer b = s.small;
-        int interval = Linux.OFFSETOF_ITIMERSPEC_IT_INTERVAL;
-        int value = Linux.OFFSETOF_ITIMERSPEC_IT_VALUE;
-        b.putLong(interval + Linux.OFFSETOF_TIMESPEC_TV_SEC, intervalNanos / 1_000_000_000L);
-        b.putLong(interval + Linux.OFFSETOF_TIMESPEC_TV_NSEC, intervalNanos % 1_000_000_000L);
-        b.putLong(value + Linux.OFFSETOF_TIMESPEC_TV_SEC, initialNanos / 1_000_000_000L);
-        b.putLong(value + Linux.OFFSETOF_TIMESPEC_TV_NSEC, initialNanos % 1_000_000_000L);
-        Native.check(C.timerfd_settime(fd, 0, s.smallAddress, 0L), "timerfd_settime", fd);
+        OS.timerfdSet(C, fd, initialNanos, intervalNanos, s.small, s.smallAddress);
     }
 
     /**
@@ -227,7 +189,7 @@ public final class Fds {
         if (r > 0) return (int) r;
         if (r == 0) return -1;
         if (r == -Errno.EAGAIN) return 0;
-        Native.check(r, "read", fd);
+        Errors.check(r, "read", fd);
         return 0;   // not reached
     }
 
@@ -260,7 +222,7 @@ public final class Fds {
             return (int) r;
         }
         if (r == -Errno.EAGAIN) return 0;
-        Native.check(r, "write", fd);
+        Errors.check(r, "write", fd);
         return 0;   // not reached
     }
 
@@ -291,7 +253,7 @@ public final class Fds {
      */
     public static void close(int fd) throws ReactorException {
         int r = C.close(fd);
-        if (r != -Errno.EINTR) Native.check(r, "close", fd);
+        if (r != -Errno.EINTR) Errors.check(r, "close", fd);
     }
 
     /**
@@ -309,8 +271,7 @@ public final class Fds {
      * @throws ReactorException EBADF if fd is not open
      */
     public static void setNonBlocking(int fd) throws ReactorException {
-        int flags = (int) Native.check(C.fcntl(fd, Linux.F_GETFL, 0), "fcntl", "F_GETFL", fd);
-        if ((flags & O_NONBLOCK) == 0) Native.check(C.fcntl(fd, Linux.F_SETFL, flags | O_NONBLOCK), "fcntl", "F_SETFL", fd);
+        OS.setNonBlocking(C, fd);
     }
 
     /**
@@ -319,12 +280,11 @@ public final class Fds {
      * @throws ReactorException EBADF if fd is not open
      */
     public static boolean isNonBlocking(int fd) throws ReactorException {
-        int flags = (int) Native.check(C.fcntl(fd, Linux.F_GETFL, 0), "fcntl", "F_GETFL", fd);
-        return (flags & O_NONBLOCK) != 0;
+        return OS.isNonBlocking(C, fd);
     }
 
     static void setCloseOnExec(int fd) throws ReactorException {
-        Native.check(C.fcntl(fd, Linux.F_SETFD, Linux.FD_CLOEXEC), "fcntl", "F_SETFD", fd);
+        OS.setCloseOnExec(C, fd);
     }
 
     /**
@@ -333,7 +293,7 @@ public final class Fds {
      * @param fd any number; a negative one is never open
      */
     public static boolean isOpen(int fd) {
-        return fd >= 0 && C.fcntl(fd, Linux.F_GETFD, 0) >= 0;
+        return OS.isOpen(C, fd);
     }
 
     // ---- fds held by the JDK -------------------------------------------------------------------

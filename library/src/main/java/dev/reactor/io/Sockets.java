@@ -1,10 +1,12 @@
 package dev.reactor.io;
 
 import dev.reactor.ReactorException;
-import dev.reactor.ffi.Errno;
 import dev.reactor.ffi.LibC;
-import dev.reactor.ffi.Linux;
-import dev.reactor.ffi.Native;
+import dev.reactor.sys.Errno;
+import dev.reactor.sys.Errors;
+import dev.reactor.sys.Os;
+import dev.reactor.sys.SockAddr;
+import dev.reactor.sys.SockOpt;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -20,17 +22,19 @@ public final class Sockets {
     private Sockets() { }
 
     /** {@link #shutdown} direction, as in shutdown(2): no more reads; further input is discarded. */
-    public static final int SHUT_RD = Linux.SHUT_RD;
+    public static final int SHUT_RD = 0;
     /** {@link #shutdown} direction: no more writes; the peer reads end of stream after what was sent (a half-close). */
-    public static final int SHUT_WR = Linux.SHUT_WR;
+    public static final int SHUT_WR = 1;
     /** {@link #shutdown} direction: both {@link #SHUT_RD} and {@link #SHUT_WR}. The fd stays open. */
-    public static final int SHUT_RDWR = Linux.SHUT_RDWR;
+    public static final int SHUT_RDWR = 2;
 
     private static final LibC C = Fds.libc();
+    private static final Os OS = Os.current();
+    private static final SockAddr ADDR = OS.sockaddr();
 
     // Where each struct lives in the per-thread scratch: a sockaddr_storage, then its socklen_t,
     // then an int option and its socklen_t.
-    private static final int ADDR_LEN_AT = Linux.SIZEOF_SOCKADDR_STORAGE;
+    private static final int ADDR_LEN_AT = ADDR.storageSize();
     private static final int OPT_AT = ADDR_LEN_AT + 8;
     private static final int OPT_LEN_AT = OPT_AT + 4;
 
@@ -44,10 +48,7 @@ public final class Sockets {
      * @throws IllegalArgumentException for an unresolved address, or one neither Inet nor Unix
      */
     public static int open(SocketAddress address) throws ReactorException {
-        int family = SockAddr.family(address);
-        int r = C.socket(family, Linux.SOCK_STREAM | Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC, 0);
-        if (r < 0) throw new ReactorException("socket(" + familyName(family) + ", SOCK_STREAM)", -r);
-        return r;
+        return OS.socket(C, ADDR.family(address));
     }
 
     /**
@@ -60,7 +61,7 @@ public final class Sockets {
      */
     public static void bind(int fd, SocketAddress address) throws ReactorException {
         Scratch s = Scratch.get();
-        int len = SockAddr.encode(s.small, address, "bind", fd);
+        int len = ADDR.encode(s.small, address, "bind", fd);
         int r = C.bind(fd, s.smallAddress, len);
         if (r < 0) throw new ReactorException("bind(fd=" + fd + ", " + address + ")", -r);
     }
@@ -72,7 +73,7 @@ public final class Sockets {
      * @throws ReactorException EADDRINUSE (an unbound socket whose autobind found no port), EBADF, ENOTSOCK
      */
     public static void listen(int fd, int backlog) throws ReactorException {
-        Native.check(C.listen(fd, backlog), "listen", fd);
+        Errors.check(C.listen(fd, backlog), "listen", fd);
     }
 
     /**
@@ -89,7 +90,7 @@ public final class Sockets {
      */
     public static boolean connect(int fd, SocketAddress address) throws ReactorException {
         Scratch s = Scratch.get();
-        int len = SockAddr.encode(s.small, address, "connect", fd);
+        int len = ADDR.encode(s.small, address, "connect", fd);
         int r = C.connect(fd, s.smallAddress, len);
         if (r == 0) return true;
         // EINTR: the connection goes on asynchronously (connect(2)), exactly like EINPROGRESS.
@@ -107,34 +108,10 @@ public final class Sockets {
      * @throws ReactorException EMFILE or ENFILE when out of fds, ECONNABORTED, EINVAL (not listening)...
      */
     public static int accept(int fd) throws ReactorException {
-        int r;
-        do {
-            r = C.accept4(fd, 0L, 0L, Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC);
-        } while (r == -Errno.EINTR);
-        if (r == -Errno.ENOSYS) return acceptPortable(fd);
-        if (r >= 0) return r;
-        if (r == -Errno.EAGAIN) return -1;
-        throw new ReactorException("accept4(fd=" + fd + ")", -r);
+        return OS.accept(C, fd);
     }
 
     /** accept(2) + fcntl, for systems without accept4 (macOS). */
-    private static int acceptPortable(int fd) throws ReactorException {
-        int r;
-        do {
-            r = C.accept(fd, 0L, 0L);
-        } while (r == -Errno.EINTR);
-        if (r == -Errno.EAGAIN) return -1;
-        if (r < 0) throw new ReactorException("accept(fd=" + fd + ")", -r);
-        try {
-            Fds.setNonBlocking(r);
-            Fds.setCloseOnExec(r);
-        } catch (ReactorException e) {
-            C.close(r);
-            throw e;
-        }
-        return r;
-    }
-
     /**
      * Shuts one or both directions of a connected socket: shutdown(2). The fd stays open.
      * @param fd a connected socket
@@ -146,7 +123,7 @@ public final class Sockets {
             throw new ReactorException("shutdown(fd=" + fd + ", how=" + how + ")", Errno.EINVAL,
                     "how must be SHUT_RD, SHUT_WR or SHUT_RDWR");
         }
-        Native.check(C.shutdown(fd, how), "shutdown", fd);
+        Errors.check(C.shutdown(fd, how), "shutdown", fd);
     }
 
     // ---- addresses ---------------------------------------------------------------------------
@@ -159,9 +136,9 @@ public final class Sockets {
      */
     public static SocketAddress localAddress(int fd) throws ReactorException {
         Scratch s = Scratch.get();
-        s.small.putInt(ADDR_LEN_AT, Linux.SIZEOF_SOCKADDR_STORAGE);
-        Native.check(C.getsockname(fd, s.smallAddress, s.smallAddress + ADDR_LEN_AT), "getsockname", fd);
-        return SockAddr.decode(s.small, s.small.getInt(ADDR_LEN_AT));
+        s.small.putInt(ADDR_LEN_AT, ADDR.storageSize());
+        Errors.check(C.getsockname(fd, s.smallAddress, s.smallAddress + ADDR_LEN_AT), "getsockname", fd);
+        return ADDR.decode(s.small, s.small.getInt(ADDR_LEN_AT));
     }
 
     /**
@@ -172,9 +149,9 @@ public final class Sockets {
      */
     public static SocketAddress peerAddress(int fd) throws ReactorException {
         Scratch s = Scratch.get();
-        s.small.putInt(ADDR_LEN_AT, Linux.SIZEOF_SOCKADDR_STORAGE);
-        Native.check(C.getpeername(fd, s.smallAddress, s.smallAddress + ADDR_LEN_AT), "getpeername", fd);
-        return SockAddr.decode(s.small, s.small.getInt(ADDR_LEN_AT));
+        s.small.putInt(ADDR_LEN_AT, ADDR.storageSize());
+        Errors.check(C.getpeername(fd, s.smallAddress, s.smallAddress + ADDR_LEN_AT), "getpeername", fd);
+        return ADDR.decode(s.small, s.small.getInt(ADDR_LEN_AT));
     }
 
     /**
@@ -197,7 +174,7 @@ public final class Sockets {
      * @throws ReactorException EBADF, ENOTSOCK: getsockopt itself failed
      */
     public static int socketError(int fd) throws ReactorException {
-        return getInt(fd, Linux.SOL_SOCKET, Linux.SO_ERROR, "SO_ERROR");
+        return getInt(fd, SockOpt.SO_ERROR);
     }
 
     /**
@@ -207,7 +184,7 @@ public final class Sockets {
      * @throws ReactorException EOPNOTSUPP or ENOPROTOOPT on a socket that is not TCP; EBADF
      */
     public static void setTcpNoDelay(int fd, boolean on) throws ReactorException {
-        setInt(fd, Linux.IPPROTO_TCP, Linux.TCP_NODELAY, on ? 1 : 0, "TCP_NODELAY");
+        setInt(fd, SockOpt.TCP_NODELAY, on ? 1 : 0);
     }
 
     /**
@@ -216,7 +193,7 @@ public final class Sockets {
      * @throws ReactorException EOPNOTSUPP or ENOPROTOOPT on a socket that is not TCP; EBADF
      */
     public static boolean tcpNoDelay(int fd) throws ReactorException {
-        return getInt(fd, Linux.IPPROTO_TCP, Linux.TCP_NODELAY, "TCP_NODELAY") != 0;
+        return getInt(fd, SockOpt.TCP_NODELAY) != 0;
     }
 
     /**
@@ -226,7 +203,7 @@ public final class Sockets {
      * @throws ReactorException EBADF, ENOTSOCK
      */
     public static void setReuseAddress(int fd, boolean on) throws ReactorException {
-        setInt(fd, Linux.SOL_SOCKET, Linux.SO_REUSEADDR, on ? 1 : 0, "SO_REUSEADDR");
+        setInt(fd, SockOpt.SO_REUSEADDR, on ? 1 : 0);
     }
 
     /**
@@ -235,7 +212,7 @@ public final class Sockets {
      * @throws ReactorException EBADF, ENOTSOCK
      */
     public static boolean reuseAddress(int fd) throws ReactorException {
-        return getInt(fd, Linux.SOL_SOCKET, Linux.SO_REUSEADDR, "SO_REUSEADDR") != 0;
+        return getInt(fd, SockOpt.SO_REUSEADDR) != 0;
     }
 
     /**
@@ -246,7 +223,7 @@ public final class Sockets {
      * @throws ReactorException ENOPROTOOPT where the kernel lacks it; EBADF, ENOTSOCK
      */
     public static void setReusePort(int fd, boolean on) throws ReactorException {
-        setInt(fd, Linux.SOL_SOCKET, Linux.SO_REUSEPORT, on ? 1 : 0, "SO_REUSEPORT");
+        setInt(fd, SockOpt.SO_REUSEPORT, on ? 1 : 0);
     }
 
     /**
@@ -255,7 +232,7 @@ public final class Sockets {
      * @throws ReactorException ENOPROTOOPT where the kernel lacks it; EBADF, ENOTSOCK
      */
     public static boolean reusePort(int fd) throws ReactorException {
-        return getInt(fd, Linux.SOL_SOCKET, Linux.SO_REUSEPORT, "SO_REUSEPORT") != 0;
+        return getInt(fd, SockOpt.SO_REUSEPORT) != 0;
     }
 
     /**
@@ -265,7 +242,7 @@ public final class Sockets {
      * @throws ReactorException EINVAL for bytes not positive; EBADF, ENOTSOCK
      */
     public static void setReceiveBufferSize(int fd, int bytes) throws ReactorException {
-        setInt(fd, Linux.SOL_SOCKET, Linux.SO_RCVBUF, positive(fd, bytes, "SO_RCVBUF"), "SO_RCVBUF");
+        setInt(fd, SockOpt.SO_RCVBUF, positive(fd, bytes, "SO_RCVBUF"));
     }
 
     /**
@@ -274,7 +251,7 @@ public final class Sockets {
      * @throws ReactorException EBADF, ENOTSOCK
      */
     public static int receiveBufferSize(int fd) throws ReactorException {
-        return getInt(fd, Linux.SOL_SOCKET, Linux.SO_RCVBUF, "SO_RCVBUF");
+        return getInt(fd, SockOpt.SO_RCVBUF);
     }
 
     /**
@@ -284,7 +261,7 @@ public final class Sockets {
      * @throws ReactorException EINVAL for bytes not positive; EBADF, ENOTSOCK
      */
     public static void setSendBufferSize(int fd, int bytes) throws ReactorException {
-        setInt(fd, Linux.SOL_SOCKET, Linux.SO_SNDBUF, positive(fd, bytes, "SO_SNDBUF"), "SO_SNDBUF");
+        setInt(fd, SockOpt.SO_SNDBUF, positive(fd, bytes, "SO_SNDBUF"));
     }
 
     /**
@@ -293,7 +270,7 @@ public final class Sockets {
      * @throws ReactorException EBADF, ENOTSOCK
      */
     public static int sendBufferSize(int fd) throws ReactorException {
-        return getInt(fd, Linux.SOL_SOCKET, Linux.SO_SNDBUF, "SO_SNDBUF");
+        return getInt(fd, SockOpt.SO_SNDBUF);
     }
 
     private static int positive(int fd, int bytes, String name) throws ReactorException {
@@ -304,7 +281,9 @@ public final class Sockets {
         return bytes;
     }
 
-    private static int getInt(int fd, int level, int name, String option) throws ReactorException {
+    private static int getInt(int fd, SockOpt option) throws ReactorException {
+        int level = OS.sockoptLevel(option);
+        int name = OS.sockoptName(option);
         Scratch s = Scratch.get();
         ByteBuffer b = s.small;
         b.putInt(OPT_AT, 0);
@@ -314,18 +293,13 @@ public final class Sockets {
         return b.getInt(OPT_AT);
     }
 
-    private static void setInt(int fd, int level, int name, int value, String option) throws ReactorException {
+    private static void setInt(int fd, SockOpt option, int value) throws ReactorException {
+        int level = OS.sockoptLevel(option);
+        int name = OS.sockoptName(option);
         Scratch s = Scratch.get();
         s.small.putInt(OPT_AT, value);
         int r = C.setsockopt(fd, level, name, s.smallAddress + OPT_AT, 4);
         if (r < 0) throw new ReactorException("setsockopt(fd=" + fd + ", " + option + "=" + value + ")", -r);
-    }
-
-    private static String familyName(int family) {
-        if (family == Linux.AF_INET) return "AF_INET";
-        if (family == Linux.AF_INET6) return "AF_INET6";
-        if (family == Linux.AF_UNIX) return "AF_UNIX";
-        return "family " + family;
     }
 
     /**

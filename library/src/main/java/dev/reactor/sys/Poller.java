@@ -8,10 +8,29 @@ import dev.reactor.ReactorException;
  *
  * <p>Each registration carries a 64-bit token that comes back with its events. Tokens whose
  * upper 32 bits are zero are the poller's own (its wakeup and timer fds): the caller skips them.
- * Interest bits are {@code dev.reactor.Interest}'s and events are {@code dev.reactor.Events}'s.
+ * Interest and event bits are the ones below, which {@code dev.reactor.Interest} and
+ * {@code dev.reactor.Events} publish under the same values.
  * An fd may appear more than once in one batch (kqueue reports read and write separately).
  */
 public interface Poller extends AutoCloseable {
+    /** Interest: readable. */
+    int READ = 1;
+    /** Interest: writable. */
+    int WRITE = 1 << 1;
+    /** Interest: edge-triggered. */
+    int EDGE = 1 << 2;
+    /** Interest: disarmed after one event until the interest is set again. */
+    int ONESHOT = 1 << 3;
+
+    /** Event: readable (or a listener with a connection waiting). */
+    int READABLE = 1;
+    /** Event: writable (or a connect finished). */
+    int WRITABLE = 1 << 1;
+    /** Event: the peer hung up, or the fd reached its end. */
+    int HANGUP = 1 << 2;
+    /** Event: an error is pending on the fd. */
+    int ERROR = 1 << 3;
+
     /** poll() deadline that means: do not block. */
     long NOW = Long.MIN_VALUE;
     /** poll() deadline that means: block until an event or a wakeup. */
@@ -86,19 +105,6 @@ public interface Poller extends AutoCloseable {
 
     /** How the kernel deadline is set: e.g. "epoll_pwait2" or "timerfd". */
     String timerSource();
-
-    /**
-     * Asks the kernel to round the calling thread's timeouts by at most {@code slackNanos}
-     * (Linux timer slack: 50 µs by default, added to every epoll_pwait2 timeout). Returns what
-     * to pass to {@link #restoreTimerSlack} when the loop leaves this thread, or -1 when nothing
-     * changed (unsupported, or already that value).
-     */
-    default long tightenTimerSlack(long slackNanos) {
-        return -1;
-    }
-
-    /** Undoes {@link #tightenTimerSlack}; -1 does nothing. */
-    default void restoreTimerSlack(long previous) { }
 
     @Override
     void close();

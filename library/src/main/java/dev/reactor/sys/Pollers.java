@@ -1,35 +1,67 @@
 package dev.reactor.sys;
 
+import dev.reactor.ffi.KeventCalls;
 import dev.reactor.ffi.LibC;
-import dev.reactor.ffi.Platform;
+import dev.reactor.sys.bsd.Kqueue;
+import dev.reactor.sys.bsd.KqueuePoller;
 import dev.reactor.sys.linux.EpollPoller;
 
 import java.io.IOException;
+import java.util.Locale;
 
-/** Picks the poller for this OS. */
+/**
+ * Picks the poller: the one place a poller is chosen (a new one is one more case here).
+ * "auto" is epoll on Linux and kqueue on macOS and the BSDs; {@code -Ddev.reactor.poller} or the
+ * config forces one. kqueue comes from the C library, or from the shared library
+ * {@code -Ddev.reactor.kqueue.library} (or the config) names, with the struct kevent ABI of this OS
+ * (macOS's 32 bytes; FreeBSD's 64), or on another OS {@code -Ddev.reactor.kqueue.abi=macos|freebsd}.
+ */
 public final class Pollers {
     private Pollers() { }
 
-    public static Poller open(LibC libc, int initialEvents) throws IOException {
-        String unsupported = unsupported(Platform.LINUX, Platform.X86_64 || Platform.AARCH64,
-                System.getProperty("os.name"), System.getProperty("os.arch"));
-        if (unsupported != null) throw new UnsupportedOperationException(unsupported);
-        return new EpollPoller(libc, initialEvents);
-    }
+    public static final String PROPERTY = "dev.reactor.poller";
+    public static final String KQUEUE_LIBRARY = "dev.reactor.kqueue.library";
+    public static final String KQUEUE_ABI = "dev.reactor.kqueue.abi";
 
     /**
-     * Why this platform has no poller, or null when it has one. Linux needs a known CPU as well:
-     * struct epoll_event's layout and the syscall numbers the library calls by number differ by
-     * architecture, and a wrong guess would misread events or make another system call.
+     * @param libc the FFI backend the reactor uses
+     * @param backend its name as asked for ("auto", "panama", "jnr"), for a kqueue library's binding
+     * @param poller "auto", "epoll" or "kqueue"
+     * @param kqueueLibrary a shared library to take kqueue and kevent from, or null for the C library's
      */
-    static String unsupported(boolean linux, boolean knownArch, String os, String arch) {
-        if (!linux) {
-            return "no poller for " + os + " yet: epoll (Linux) is implemented, kqueue (macOS/BSD) is not";
+    public static Poller open(LibC libc, String backend, int initialEvents, String poller, String kqueueLibrary)
+            throws IOException {
+        String choice = poller.toLowerCase(Locale.ROOT);
+        if (choice.equals("auto")) {
+            String unsupported = Os.current().unsupported();
+            if (unsupported != null) throw new UnsupportedOperationException(unsupported);
+            choice = Platform.LINUX ? "epoll" : "kqueue";
         }
-        if (!knownArch) {
-            return "no poller for Linux on " + arch + ": epoll's event layout and the syscall numbers"
-                    + " are known for x86_64 (amd64) and aarch64 only";
+        switch (choice) {
+            case "epoll":
+                if (!Platform.LINUX) {
+                    throw new UnsupportedOperationException("epoll is Linux's; this is " + System.getProperty("os.name"));
+                }
+                String unsupported = Os.current().unsupported();
+                if (unsupported != null) throw new UnsupportedOperationException(unsupported);
+                return new EpollPoller(libc, initialEvents);
+            case "kqueue":
+                KeventCalls kevent = kqueueLibrary == null ? libc : Os.kevent(backend, kqueueLibrary);
+                return new KqueuePoller(libc, kevent, kqueueAbi(), initialEvents);
+            default:
+                throw new IllegalArgumentException("unknown poller '" + poller + "' (auto, epoll, kqueue)");
         }
-        return null;
+    }
+
+    /** The struct kevent ABI: the OS's own, or on another (an emulator on Linux) -Ddev.reactor.kqueue.abi. */
+    static Kqueue.Abi kqueueAbi() {
+        if (Platform.MACOS) return Kqueue.Abi.MACOS;
+        if (Platform.FREEBSD) return Kqueue.Abi.FREEBSD;
+        String abi = System.getProperty(KQUEUE_ABI, "macos").toLowerCase(Locale.ROOT);
+        switch (abi) {
+            case "macos": return Kqueue.Abi.MACOS;
+            case "freebsd": return Kqueue.Abi.FREEBSD;
+            default: throw new IllegalArgumentException("unknown kqueue ABI '" + abi + "' (macos, freebsd)");
+        }
     }
 }

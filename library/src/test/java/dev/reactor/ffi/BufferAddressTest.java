@@ -1,5 +1,6 @@
 package dev.reactor.ffi;
 
+import dev.reactor.sys.Os;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -16,8 +17,8 @@ class BufferAddressTest {
     @Test
     void shouldGiveTheSameAddressOnBothBackendsWhateverThePosition() {
         assumeTrue(Native.panamaAvailable(), "Panama backend needs JDK 22+");
-        LibC panama = Native.load("panama");
-        LibC jnr = Native.load("jnr");
+        LibC panama = Os.libc("panama");
+        LibC jnr = Os.libc("jnr");
         ByteBuffer b = ByteBuffer.allocateDirect(64);
         long base = jnr.address(b);
         assertEquals(base, panama.address(b));
@@ -32,8 +33,8 @@ class BufferAddressTest {
     @Test
     void shouldKeepEveryBufferApartWhenMoreBuffersThanRememberedSlots() {
         assumeTrue(Native.panamaAvailable(), "Panama backend needs JDK 22+");
-        LibC panama = Native.load("panama");
-        LibC jnr = Native.load("jnr");
+        LibC panama = Os.libc("panama");
+        LibC jnr = Os.libc("jnr");
         List<ByteBuffer> buffers = new ArrayList<>();
         for (int i = 0; i < 2000; i++) buffers.add(ByteBuffer.allocateDirect(16));
         for (int round = 0; round < 2; round++) {
@@ -44,7 +45,7 @@ class BufferAddressTest {
     @Test
     void shouldRejectHeapBuffers() {
         for (String backend : Native.panamaAvailable() ? new String[] {"panama", "jnr"} : new String[] {"jnr"}) {
-            LibC c = Native.load(backend);
+            LibC c = Os.libc(backend);
             assertThrows(IllegalArgumentException.class, () -> c.address(ByteBuffer.allocate(8)), backend);
         }
     }

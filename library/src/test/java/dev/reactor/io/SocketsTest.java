@@ -1,7 +1,7 @@
 package dev.reactor.io;
 
 import dev.reactor.ReactorException;
-import dev.reactor.ffi.Errno;
+import dev.reactor.sys.Errno;
 import dev.reactor.testing.FdSnapshot;
 import dev.reactor.testing.Loop;
 import dev.reactor.testing.Net;

@@ -1,9 +1,9 @@
 package dev.reactor.testing;
 
+import dev.reactor.sys.Os;
 import dev.reactor.ReactorException;
-import dev.reactor.ffi.Errno;
+import dev.reactor.sys.Errno;
 import dev.reactor.ffi.LibC;
-import dev.reactor.ffi.Native;
 import dev.reactor.io.Fds;
 import jnr.constants.platform.RLIMIT;
 import jnr.posix.POSIX;
@@ -25,7 +25,7 @@ public final class OutOfFds implements AutoCloseable {
     private static final int NOFILE = RLIMIT.RLIMIT_NOFILE.intValue();
     private static final POSIX POSIX = POSIXFactory.getNativePOSIX();
 
-    private final LibC c = Native.libc();
+    private final LibC c = Os.libc();
     private final long softLimit;
     private final long hardLimit;
     private final int original;

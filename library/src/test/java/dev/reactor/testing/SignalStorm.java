@@ -1,6 +1,6 @@
 package dev.reactor.testing;
 
-import dev.reactor.ffi.Errno;
+import dev.reactor.sys.Errno;
 import jnr.ffi.LibraryLoader;
 
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.reactor.bench.jmh;
 
+import dev.reactor.sys.Os;
 import dev.reactor.ffi.LibC;
-import dev.reactor.ffi.Native;
 import dev.reactor.io.Fds;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -44,7 +44,7 @@ public class SyscallBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        libc = Native.load(backend);
+        libc = Os.libc(backend);
         fd = Fds.eventfd();
         mem = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder());
         buf = libc.address(mem);

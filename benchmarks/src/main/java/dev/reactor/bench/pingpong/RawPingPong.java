@@ -1,8 +1,8 @@
 package dev.reactor.bench.pingpong;
 
+import dev.reactor.sys.Os;
 import dev.reactor.bench.Samples;
 import dev.reactor.ffi.LibC;
-import dev.reactor.ffi.Native;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -23,7 +23,7 @@ final class RawPingPong {
     private static final int EAGAIN = 11;
 
     static Samples run(Config cfg, String backend) throws Exception {
-        LibC c = Native.load(backend);
+        LibC c = Os.libc(backend);
         Samples samples = new Samples(cfg.iterations());
         try (FdLink link = FdLink.open(cfg.transport())) {
             CyclicBarrier start = new CyclicBarrier(2);

@@ -1,12 +1,10 @@
 package dev.reactor.ffi.jnr;
 
 import com.kenai.jffi.MemoryIO;
+import dev.reactor.ffi.Abi;
 import dev.reactor.ffi.BufferCheck;
-import dev.reactor.ffi.Errno;
 import dev.reactor.ffi.LibC;
-import dev.reactor.ffi.Linux;
 import dev.reactor.ffi.Native;
-import dev.reactor.ffi.Platform;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.annotations.SaveError;
 
@@ -39,7 +37,8 @@ public final class JnrLibC implements LibC {
         @SaveError int epoll_wait(int epfd, long events, int maxEvents, int timeoutMillis);
         @SaveError int epoll_pwait2(int epfd, long events, int maxEvents, long timespec, long sigmask);
         @SaveError int kqueue();
-        @SaveError int kevent(int kq, long changes, int nChanges, long events, int nEvents, long timespec);
+        /** Seven arguments for six, as syscall below: jnr-ffi#181 corrupts a six-argument call's sixth. */
+        @SaveError int kevent(int kq, long changes, int nChanges, long events, int nEvents, long timespec, long unused);
         @SaveError int eventfd(int initval, int flags);
         @SaveError int timerfd_create(int clockId, int flags);
         @SaveError int timerfd_settime(int fd, int flags, long newValue, long oldValue);
@@ -76,11 +75,18 @@ public final class JnrLibC implements LibC {
     private final Raw raw;
     private final jnr.ffi.Runtime runtime;
     private final BufferCheck bufferCheck = Native.bufferCheck();
+    /** -ENOSYS in the OS's numbering: what a call the C library lacks returns. */
+    private final int noSuchCall;
 
-    public JnrLibC() {
+    public JnrLibC(Abi abi) {
         this.raw = LibraryLoader.create(Raw.class).load(libc());
         this.runtime = jnr.ffi.Runtime.getRuntime(raw);
+        this.noSuchCall = -abi.enosys();
+        this.eio = abi.eio();
     }
+
+    /** EIO in the OS's numbering: a call that failed but left errno at 0 reports this. */
+    private final int eio;
 
     private static final Path MAPS = Path.of("/proc/self/maps");
 
@@ -125,11 +131,17 @@ public final class JnrLibC implements LibC {
         return MemoryIO.getInstance().getDirectBufferAddress(direct);
     }
 
-    private int r(int result) { return result < 0 ? -runtime.getLastError() : result; }
-    private long r(long result) { return result < 0 ? -runtime.getLastError() : result; }
+    private int r(int result) { return result < 0 ? -errno() : result; }
+    private long r(long result) { return result < 0 ? -errno() : result; }
+
+    /** The saved errno; EIO when a call failed without setting it (never 0: -0 would read as success). */
+    private int errno() {
+        int e = runtime.getLastError();
+        return e != 0 ? e : eio;
+    }
 
     @Override public int epoll_create1(int flags) {
-        try { return r(raw.epoll_create1(flags)); } catch (UnsatisfiedLinkError e) { return -Errno.ENOSYS; }
+        try { return r(raw.epoll_create1(flags)); } catch (UnsatisfiedLinkError e) { return noSuchCall; }
     }
     @Override public int epoll_ctl(int epfd, int op, int fd, long event) {
         return r(raw.epoll_ctl(epfd, op, fd, event));
@@ -139,26 +151,26 @@ public final class JnrLibC implements LibC {
     }
     @Override public int epoll_pwait2(int epfd, long events, int maxEvents, long timespec) {
         try { return r(raw.epoll_pwait2(epfd, events, maxEvents, timespec, 0L)); }
-        catch (UnsatisfiedLinkError e) { return -Errno.ENOSYS; }
+        catch (UnsatisfiedLinkError e) { return noSuchCall; }
     }
     @Override public int kqueue() {
-        try { return r(raw.kqueue()); } catch (UnsatisfiedLinkError e) { return -Errno.ENOSYS; }
+        try { return r(raw.kqueue()); } catch (UnsatisfiedLinkError e) { return noSuchCall; }
     }
     @Override public int kevent(int kq, long changes, int nChanges, long events, int nEvents, long timespec) {
-        try { return r(raw.kevent(kq, changes, nChanges, events, nEvents, timespec)); }
-        catch (UnsatisfiedLinkError e) { return -Errno.ENOSYS; }
+        try { return r(raw.kevent(kq, changes, nChanges, events, nEvents, timespec, 0L)); }
+        catch (UnsatisfiedLinkError e) { return noSuchCall; }
     }
     @Override public int eventfd(int initval, int flags) {
-        try { return r(raw.eventfd(initval, flags)); } catch (UnsatisfiedLinkError e) { return -Errno.ENOSYS; }
+        try { return r(raw.eventfd(initval, flags)); } catch (UnsatisfiedLinkError e) { return noSuchCall; }
     }
     @Override public int timerfd_create(int clockId, int flags) {
-        try { return r(raw.timerfd_create(clockId, flags)); } catch (UnsatisfiedLinkError e) { return -Errno.ENOSYS; }
+        try { return r(raw.timerfd_create(clockId, flags)); } catch (UnsatisfiedLinkError e) { return noSuchCall; }
     }
     @Override public int timerfd_settime(int fd, int flags, long newValue, long oldValue) {
         return r(raw.timerfd_settime(fd, flags, newValue, oldValue));
     }
     @Override public int pipe2(long fds, int flags) {
-        try { return r(raw.pipe2(fds, flags)); } catch (UnsatisfiedLinkError e) { return -Errno.ENOSYS; }
+        try { return r(raw.pipe2(fds, flags)); } catch (UnsatisfiedLinkError e) { return noSuchCall; }
     }
     @Override public int pipe(long fds) { return r(raw.pipe(fds)); }
     @Override public long read(int fd, long buf, long count) { return r(raw.read(fd, buf, count)); }
@@ -182,13 +194,12 @@ public final class JnrLibC implements LibC {
     @Override public int fcntl(int fd, int cmd, int arg) { return r(raw.fcntl(fd, cmd, arg)); }
     @Override public int dup(int fd) { return r(raw.dup(fd)); }
     @Override public int prctl(int option, long arg2) {
-        try { return r(raw.prctl(option, arg2)); } catch (UnsatisfiedLinkError e) { return -Errno.ENOSYS; }
+        try { return r(raw.prctl(option, arg2)); } catch (UnsatisfiedLinkError e) { return noSuchCall; }
     }
     @Override public int getpid() { return raw.getpid(); }
-    @Override public int kcmp(int pid1, int pid2, int type, long idx1, long idx2) {
-        if (!Platform.LINUX) return -Errno.ENOSYS;
-        // syscall(2) is variadic; on the Linux ABIs we support, integer varargs travel as fixed ones do.
-        return (int) r(raw.syscall(Linux.SYS_kcmp, pid1, pid2, type, idx1, idx2, 0L));
+    @Override public long syscall(long number, long a1, long a2, long a3, long a4, long a5) {
+        // syscall(2) is variadic; on the 64-bit ABIs we support, integer varargs travel as fixed ones do.
+        try { return r(raw.syscall(number, a1, a2, a3, a4, a5, 0L)); } catch (UnsatisfiedLinkError e) { return noSuchCall; }
     }
     @Override public int socket(int domain, int type, int protocol) { return r(raw.socket(domain, type, protocol)); }
     @Override public int socketpair(int domain, int type, int protocol, long sv) {
@@ -197,7 +208,7 @@ public final class JnrLibC implements LibC {
     @Override public int bind(int fd, long addr, int addrLen) { return r(raw.bind(fd, addr, addrLen)); }
     @Override public int listen(int fd, int backlog) { return r(raw.listen(fd, backlog)); }
     @Override public int accept4(int fd, long addr, long addrLen, int flags) {
-        try { return r(raw.accept4(fd, addr, addrLen, flags)); } catch (UnsatisfiedLinkError e) { return -Errno.ENOSYS; }
+        try { return r(raw.accept4(fd, addr, addrLen, flags)); } catch (UnsatisfiedLinkError e) { return noSuchCall; }
     }
     @Override public int accept(int fd, long addr, long addrLen) { return r(raw.accept(fd, addr, addrLen)); }
     @Override public int connect(int fd, long addr, int addrLen) { return r(raw.connect(fd, addr, addrLen)); }

@@ -1,6 +1,6 @@
 package dev.reactor.sys.linux;
 
-import dev.reactor.ffi.Platform;
+import dev.reactor.sys.Platform;
 
 /**
  * epoll's constants and the layout of {@code struct epoll_event}: packed on x86_64 (12 bytes,

@@ -1,12 +1,9 @@
 package dev.reactor.sys.linux;
 
-import dev.reactor.Events;
-import dev.reactor.Interest;
 import dev.reactor.ReactorException;
-import dev.reactor.ffi.Errno;
 import dev.reactor.ffi.LibC;
-import dev.reactor.ffi.Linux;
-import dev.reactor.ffi.Native;
+import dev.reactor.sys.Errno;
+import dev.reactor.sys.Errors;
 import dev.reactor.sys.Poller;
 
 import java.nio.ByteBuffer;
@@ -79,10 +76,10 @@ public final class EpollPoller implements Poller {
         this.one = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder()).putLong(0, 1L);
         this.oneAddress = c.address(one);
 
-        this.epfd = (int) Native.check(c.epoll_create1(EPOLL_CLOEXEC), "epoll_create1");
+        this.epfd = (int) Errors.check(c.epoll_create1(EPOLL_CLOEXEC), "epoll_create1");
         int w = -1;
         try {
-            w = (int) Native.check(c.eventfd(0, Linux.EFD_NONBLOCK | Linux.EFD_CLOEXEC), "eventfd");
+            w = (int) Errors.check(c.eventfd(0, Linux.EFD_NONBLOCK | Linux.EFD_CLOEXEC), "eventfd");
             ctl(EPOLL_CTL_ADD, w, EPOLLIN | EPOLLET, WAKEUP_TOKEN);
             this.pwait2 = probePwait2();
             // Now, not on the first timed wait: that wait may come when no fd is left (the
@@ -99,12 +96,12 @@ public final class EpollPoller implements Poller {
 
     /** A timerfd in the set (edge-triggered: it only ends a wait), or nothing changed and an exception. */
     private void openTimerFd() throws ReactorException {
-        int t = (int) Native.check(c.timerfd_create(Linux.CLOCK_MONOTONIC, Linux.TFD_NONBLOCK | Linux.TFD_CLOEXEC),
+        int t = (int) Errors.check(c.timerfd_create(Linux.CLOCK_MONOTONIC, Linux.TFD_NONBLOCK | Linux.TFD_CLOEXEC),
                 "timerfd_create");
         int r = ctl(EPOLL_CTL_ADD, t, EPOLLIN | EPOLLET, TIMER_TOKEN);
         if (r < 0) {
             c.close(t);
-            Native.check(r, "epoll_ctl", "ADD", t);
+            Errors.check(r, "epoll_ctl", "ADD", t);
         }
         timerFd = t;
     }
@@ -118,18 +115,6 @@ public final class EpollPoller implements Poller {
 
     @Override public String name() { return "epoll"; }
 
-    @Override
-    public long tightenTimerSlack(long slackNanos) {
-        int previous = c.prctl(Linux.PR_GET_TIMERSLACK, 0);
-        if (previous < 0 || previous == slackNanos) return -1;
-        return c.prctl(Linux.PR_SET_TIMERSLACK, slackNanos) == 0 ? previous : -1;
-    }
-
-    @Override
-    public void restoreTimerSlack(long previous) {
-        if (previous > 0) c.prctl(Linux.PR_SET_TIMERSLACK, previous);
-    }
-
     @Override public String timerSource() { return pwait2 ? "epoll_pwait2" : "timerfd"; }
 
     public int fd() { return epfd; }
@@ -141,19 +126,19 @@ public final class EpollPoller implements Poller {
         // with ENOENT if the number has meanwhile gone to another file.
         if (interest == 0) return EPOLLONESHOT;
         int ev = 0;
-        if ((interest & Interest.READ) != 0) ev |= EPOLLIN | EPOLLRDHUP;
-        if ((interest & Interest.WRITE) != 0) ev |= EPOLLOUT;
-        if ((interest & Interest.EDGE) != 0) ev |= EPOLLET;
-        if ((interest & Interest.ONESHOT) != 0) ev |= EPOLLONESHOT;
+        if ((interest & READ) != 0) ev |= EPOLLIN | EPOLLRDHUP;
+        if ((interest & WRITE) != 0) ev |= EPOLLOUT;
+        if ((interest & EDGE) != 0) ev |= EPOLLET;
+        if ((interest & ONESHOT) != 0) ev |= EPOLLONESHOT;
         return ev;
     }
 
     static int fromEpoll(int ev) {
         int events = 0;
-        if ((ev & EPOLLIN) != 0) events |= Events.READABLE;
-        if ((ev & EPOLLOUT) != 0) events |= Events.WRITABLE;
-        if ((ev & (EPOLLHUP | EPOLLRDHUP)) != 0) events |= Events.HANGUP;
-        if ((ev & EPOLLERR) != 0) events |= Events.ERROR;
+        if ((ev & EPOLLIN) != 0) events |= READABLE;
+        if ((ev & EPOLLOUT) != 0) events |= WRITABLE;
+        if ((ev & (EPOLLHUP | EPOLLRDHUP)) != 0) events |= HANGUP;
+        if ((ev & EPOLLERR) != 0) events |= ERROR;
         return events;
     }
 
@@ -169,14 +154,14 @@ public final class EpollPoller implements Poller {
 
     @Override
     public void add(int fd, long token, int interest) throws ReactorException {
-        Native.check(ctl(EPOLL_CTL_ADD, fd, toEpoll(interest), token), "epoll_ctl", "ADD", fd);
+        Errors.check(ctl(EPOLL_CTL_ADD, fd, toEpoll(interest), token), "epoll_ctl", "ADD", fd);
     }
 
     @Override
     public void modify(int fd, long token, int oldInterest, int newInterest) throws ReactorException {
         int r = ctl(EPOLL_CTL_MOD, fd, toEpoll(newInterest), token);
         if (r == -Errno.ENOENT || r == -Errno.EBADF) rememberUnreachable(token);
-        Native.check(r, "epoll_ctl", "MOD", fd);
+        Errors.check(r, "epoll_ctl", "MOD", fd);
     }
 
     @Override
@@ -248,7 +233,7 @@ public final class EpollPoller implements Poller {
         scratch.putInt(base + Linux.OFFSETOF_KCMP_EPOLL_SLOT_TFD, fd);
         for (int toff = 0; toff < MAX_SAME_NUMBER; toff++) {
             scratch.putInt(base + Linux.OFFSETOF_KCMP_EPOLL_SLOT_TOFF, toff);
-            int r = c.kcmp(pid, pid, Linux.KCMP_EPOLL_TFD, fd, scratchAddress + base);
+            int r = LinuxOs.kcmp(c, pid, pid, Linux.KCMP_EPOLL_TFD, fd, scratchAddress + base);
             if (r == 0) return true;
             if (r < 0) return false;
         }
@@ -301,7 +286,7 @@ public final class EpollPoller implements Poller {
      */
     private void armTimerFd(long deadlineNanos, long leftNanos) throws ReactorException {
         if (deadlineNanos == armedDeadline) return;
-        Native.check(setTimerFd(leftNanos), "timerfd_settime", timerFd);
+        Errors.check(setTimerFd(leftNanos), "timerfd_settime", timerFd);
         armedDeadline = deadlineNanos;
     }
 

@@ -1,9 +1,7 @@
 package dev.reactor.ffi.ffm;
 
-import dev.reactor.ffi.Errno;
+import dev.reactor.ffi.Abi;
 import dev.reactor.ffi.LibC;
-import dev.reactor.ffi.Linux;
-import dev.reactor.ffi.Platform;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -70,8 +68,7 @@ public final class FfmLibC implements LibC {
     private static final MethodHandle READ = downcall("read", L_ILL);
     private static final MethodHandle WRITE = downcall("write", L_ILL);
     // A caller's buffer (see read(int, ByteBuffer, int, int)): syscall(SYS_read, fd, address,
-    // count, segment) where Linux's syscall numbers are known, read(fd, slice, count) elsewhere.
-    private static final boolean SYSCALL_NUMBERS = Platform.LINUX && (Platform.X86_64 || Platform.AARCH64);
+    // count, segment) where the Abi gives the syscall numbers, read(fd, slice, count) elsewhere.
     private static final MethodHandle SYSCALL_HOLDING = downcall("syscall",
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS),
             Linker.Option.firstVariadicArg(1));
@@ -116,17 +113,29 @@ public final class FfmLibC implements LibC {
                 .orElse(null);
     }
 
-    private static int errno(MemorySegment state) {
+    private int errno(MemorySegment state) {
+        int e = (int) ERRNO_VALUE.get(state, 0L);
+        return e != 0 ? e : eio;   // failed without setting errno: EIO, never -0 (success)
+    }
+
+    private int r(int result, MemorySegment state) {
+        return result < 0 ? -errno(state) : result;
+    }
+
+    private long r(long result, MemorySegment state) {
+        return result < 0 ? -errno(state) : result;
+    }
+
+    /** The captured errno of the last call on this thread (for the kevent binding of another library). */
+    static int capturedErrno(MemorySegment state) {
         return (int) ERRNO_VALUE.get(state, 0L);
     }
 
-    private static int r(int result, MemorySegment state) {
-        return result < 0 ? -errno(state) : result;
+    static MemorySegment captureState() {
+        return CAPTURED.get();
     }
 
-    private static long r(long result, MemorySegment state) {
-        return result < 0 ? -errno(state) : result;
-    }
+    static final Linker.Option ERRNO_OPTION = ERRNO;
 
     private static RuntimeException rethrow(Throwable t) {
         if (t instanceof RuntimeException e) return e;
@@ -136,6 +145,21 @@ public final class FfmLibC implements LibC {
 
     /** Fds.read/write ask for a buffer's segment on every call: remembered, not recomputed. */
     private final BufferSegments segments = new BufferSegments();
+    /** -ENOSYS in the OS's numbering: what a call the C library lacks returns. */
+    private final int noSuchCall;
+    private final boolean syscallNumbers;
+    private final long sysRead;
+    private final long sysWrite;
+
+    private final int eio;
+
+    public FfmLibC(Abi abi) {
+        this.eio = abi.eio();
+        this.noSuchCall = -abi.enosys();
+        this.syscallNumbers = abi.syscallNumbers();
+        this.sysRead = abi.sysRead();
+        this.sysWrite = abi.sysWrite();
+    }
 
     @Override public String name() { return "panama"; }
 
@@ -153,19 +177,19 @@ public final class FfmLibC implements LibC {
     }
 
     @Override public int epoll_create1(int flags) {
-        if (EPOLL_CREATE1 == null) return -Errno.ENOSYS;
+        if (EPOLL_CREATE1 == null) return noSuchCall;
         MemorySegment st = CAPTURED.get();
         try { return r((int) EPOLL_CREATE1.invokeExact(st, flags), st); } catch (Throwable t) { throw rethrow(t); }
     }
 
     @Override public int epoll_ctl(int epfd, int op, int fd, long event) {
-        if (EPOLL_CTL == null) return -Errno.ENOSYS;
+        if (EPOLL_CTL == null) return noSuchCall;
         MemorySegment st = CAPTURED.get();
         try { return r((int) EPOLL_CTL.invokeExact(st, epfd, op, fd, event), st); } catch (Throwable t) { throw rethrow(t); }
     }
 
     @Override public int epoll_wait(int epfd, long events, int maxEvents, int timeoutMillis) {
-        if (EPOLL_WAIT == null) return -Errno.ENOSYS;
+        if (EPOLL_WAIT == null) return noSuchCall;
         MemorySegment st = CAPTURED.get();
         try {
             if (timeoutMillis == 0) return r((int) EPOLL_WAIT_NOW.invokeExact(st, epfd, events, maxEvents, 0), st);
@@ -175,46 +199,46 @@ public final class FfmLibC implements LibC {
     }
 
     @Override public int epoll_pwait2(int epfd, long events, int maxEvents, long timespec) {
-        if (EPOLL_PWAIT2 == null) return -Errno.ENOSYS;
+        if (EPOLL_PWAIT2 == null) return noSuchCall;
         MemorySegment st = CAPTURED.get();
         try { return r((int) EPOLL_PWAIT2.invokeExact(st, epfd, events, maxEvents, timespec, 0L), st); }
         catch (Throwable t) { throw rethrow(t); }
     }
 
     @Override public int kqueue() {
-        if (KQUEUE == null) return -Errno.ENOSYS;
+        if (KQUEUE == null) return noSuchCall;
         MemorySegment st = CAPTURED.get();
         try { return r((int) KQUEUE.invokeExact(st), st); } catch (Throwable t) { throw rethrow(t); }
     }
 
     @Override public int kevent(int kq, long changes, int nChanges, long events, int nEvents, long timespec) {
-        if (KEVENT == null) return -Errno.ENOSYS;
+        if (KEVENT == null) return noSuchCall;
         MemorySegment st = CAPTURED.get();
         try { return r((int) KEVENT.invokeExact(st, kq, changes, nChanges, events, nEvents, timespec), st); }
         catch (Throwable t) { throw rethrow(t); }
     }
 
     @Override public int eventfd(int initval, int flags) {
-        if (EVENTFD == null) return -Errno.ENOSYS;
+        if (EVENTFD == null) return noSuchCall;
         MemorySegment st = CAPTURED.get();
         try { return r((int) EVENTFD.invokeExact(st, initval, flags), st); } catch (Throwable t) { throw rethrow(t); }
     }
 
     @Override public int timerfd_create(int clockId, int flags) {
-        if (TIMERFD_CREATE == null) return -Errno.ENOSYS;
+        if (TIMERFD_CREATE == null) return noSuchCall;
         MemorySegment st = CAPTURED.get();
         try { return r((int) TIMERFD_CREATE.invokeExact(st, clockId, flags), st); } catch (Throwable t) { throw rethrow(t); }
     }
 
     @Override public int timerfd_settime(int fd, int flags, long newValue, long oldValue) {
-        if (TIMERFD_SETTIME == null) return -Errno.ENOSYS;
+        if (TIMERFD_SETTIME == null) return noSuchCall;
         MemorySegment st = CAPTURED.get();
         try { return r((int) TIMERFD_SETTIME.invokeExact(st, fd, flags, newValue, oldValue), st); }
         catch (Throwable t) { throw rethrow(t); }
     }
 
     @Override public int pipe2(long fds, int flags) {
-        if (PIPE2 == null) return -Errno.ENOSYS;
+        if (PIPE2 == null) return noSuchCall;
         MemorySegment st = CAPTURED.get();
         try { return r((int) PIPE2.invokeExact(st, fds, flags), st); } catch (Throwable t) { throw rethrow(t); }
     }
@@ -248,8 +272,8 @@ public final class FfmLibC implements LibC {
         MemorySegment whole = checked(direct, offset, count, "read", fd);
         MemorySegment st = CAPTURED.get();
         try {
-            if (SYSCALL_NUMBERS) {
-                return r((long) SYSCALL_HOLDING.invokeExact(st, (long) Linux.SYS_read, (long) fd,
+            if (syscallNumbers) {
+                return r((long) SYSCALL_HOLDING.invokeExact(st, sysRead, (long) fd,
                         whole.address() + offset, (long) count, whole), st);
             }
             return r((long) READ_SEGMENT.invokeExact(st, fd, whole.asSlice(offset, count), (long) count), st);
@@ -260,8 +284,8 @@ public final class FfmLibC implements LibC {
         MemorySegment whole = checked(direct, offset, count, "write", fd);
         MemorySegment st = CAPTURED.get();
         try {
-            if (SYSCALL_NUMBERS) {
-                return r((long) SYSCALL_HOLDING.invokeExact(st, (long) Linux.SYS_write, (long) fd,
+            if (syscallNumbers) {
+                return r((long) SYSCALL_HOLDING.invokeExact(st, sysWrite, (long) fd,
                         whole.address() + offset, (long) count, whole), st);
             }
             return r((long) WRITE_SEGMENT.invokeExact(st, fd, whole.asSlice(offset, count), (long) count), st);
@@ -284,7 +308,7 @@ public final class FfmLibC implements LibC {
     }
 
     @Override public int prctl(int option, long arg2) {
-        if (PRCTL == null) return -Errno.ENOSYS;
+        if (PRCTL == null) return noSuchCall;
         MemorySegment st = CAPTURED.get();
         try { return r((int) PRCTL.invokeExact(st, option, arg2), st); } catch (Throwable t) { throw rethrow(t); }
     }
@@ -294,10 +318,10 @@ public final class FfmLibC implements LibC {
         try { return r((int) GETPID.invokeExact(st), st); } catch (Throwable t) { throw rethrow(t); }
     }
 
-    @Override public int kcmp(int pid1, int pid2, int type, long idx1, long idx2) {
-        if (SYSCALL5 == null || !Platform.LINUX) return -Errno.ENOSYS;
+    @Override public long syscall(long number, long a1, long a2, long a3, long a4, long a5) {
+        if (SYSCALL5 == null) return noSuchCall;
         MemorySegment st = CAPTURED.get();
-        try { return (int) r((long) SYSCALL5.invokeExact(st, (long) Linux.SYS_kcmp, (long) pid1, (long) pid2, (long) type, idx1, idx2), st); }
+        try { return r((long) SYSCALL5.invokeExact(st, number, a1, a2, a3, a4, a5), st); }
         catch (Throwable t) { throw rethrow(t); }
     }
 
@@ -323,7 +347,7 @@ public final class FfmLibC implements LibC {
     }
 
     @Override public int accept4(int fd, long addr, long addrLen, int flags) {
-        if (ACCEPT4 == null) return -Errno.ENOSYS;
+        if (ACCEPT4 == null) return noSuchCall;
         MemorySegment st = CAPTURED.get();
         try { return r((int) ACCEPT4.invokeExact(st, fd, addr, addrLen, flags), st); } catch (Throwable t) { throw rethrow(t); }
     }

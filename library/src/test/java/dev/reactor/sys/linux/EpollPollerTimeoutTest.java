@@ -1,7 +1,7 @@
 package dev.reactor.sys.linux;
 
+import dev.reactor.sys.Os;
 import dev.reactor.ffi.LibC;
-import dev.reactor.ffi.Native;
 import dev.reactor.sys.Poller;
 import dev.reactor.testing.FdSnapshot;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +28,7 @@ class EpollPollerTimeoutTest {
     @BeforeAll
     static void warmUp() throws Exception {
         for (String path : new String[] {PWAIT2, TIMERFD}) {
-            try (EpollPoller poller = new EpollPoller(Native.libc(), 64)) {
+            try (EpollPoller poller = new EpollPoller(Os.libc(), 64)) {
                 if (path.equals(TIMERFD)) poller.disablePwait2();
                 poller.poll(System.nanoTime() + 1_000);
             }
@@ -49,7 +49,7 @@ class EpollPollerTimeoutTest {
     }
 
     private static EpollPoller open(String path) throws Exception {
-        return open(Native.libc(), path);
+        return open(Os.libc(), path);
     }
 
     /** poll(deadline) and check that only the poller's own fds (upper token half 0) reported. */
@@ -158,7 +158,7 @@ class EpollPollerTimeoutTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {PWAIT2, TIMERFD})
     void shouldWaitOnlyForTheTimeLeftAfterEintr(String path) throws Exception {
-        InterruptingLibC libc = new InterruptingLibC(Native.libc());
+        InterruptingLibC libc = new InterruptingLibC(Os.libc());
         try (EpollPoller poller = open(libc.libc, path)) {
             libc.waits.clear();
             libc.interruptNextWaits = 1;
@@ -199,7 +199,7 @@ class EpollPollerTimeoutTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {PWAIT2, TIMERFD})
     void shouldNotWaitAgainWhenEintrArrivesAfterTheDeadline(String path) throws Exception {
-        InterruptingLibC libc = new InterruptingLibC(Native.libc());
+        InterruptingLibC libc = new InterruptingLibC(Os.libc());
         try (EpollPoller poller = open(libc.libc, path)) {
             libc.waits.clear();
             libc.interruptNextWaits = 1;

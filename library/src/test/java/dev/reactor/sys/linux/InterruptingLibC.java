@@ -1,6 +1,6 @@
 package dev.reactor.sys.linux;
 
-import dev.reactor.ffi.Errno;
+import dev.reactor.sys.Errno;
 import dev.reactor.ffi.LibC;
 
 import java.lang.reflect.InvocationTargetException;

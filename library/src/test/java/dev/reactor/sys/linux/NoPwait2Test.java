@@ -1,8 +1,8 @@
 package dev.reactor.sys.linux;
 
+import dev.reactor.sys.Os;
 import dev.reactor.Reactor;
-import dev.reactor.ffi.Errno;
-import dev.reactor.ffi.Native;
+import dev.reactor.sys.Errno;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -22,7 +22,7 @@ class NoPwait2Test {
     @EnabledIfSystemProperty(named = SUITE, matches = ".*", disabledReason = "the no-pwait2 suite only")
     void shouldGetEnosysFromEpollPwait2InTheNoPwait2Suite() {
         // fd -1: a kernel that has the call and lets us make it says EBADF (or EFAULT for the NULL array).
-        assertEquals(-Errno.ENOSYS, Native.libc().epoll_pwait2(-1, 0, 1, 0));
+        assertEquals(-Errno.ENOSYS, Os.libc().epoll_pwait2(-1, 0, 1, 0));
     }
 
     @Test

@@ -1,4 +1,6 @@
-package dev.reactor.ffi;
+package dev.reactor.sys.linux;
+
+import dev.reactor.sys.Platform;
 
 /**
  * Linux constants and struct layouts (x86_64 and aarch64), named as in the C headers.

@@ -1,6 +1,10 @@
-package dev.reactor.ffi;
+package dev.reactor.sys;
 
+import dev.reactor.sys.bsd.Bsd;
+import dev.reactor.sys.bsd.BsdErrno;
 import dev.reactor.sys.linux.Epoll;
+import dev.reactor.sys.linux.Linux;
+import dev.reactor.sys.linux.LinuxErrno;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +28,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class ProbeTest {
     /** The binding classes: each public static final int field must have a probe line of the same name. */
-    private static final List<Class<?>> BINDINGS = List.of(Epoll.class, Linux.class, Errno.class);
+    private static final List<Class<?>> LINUX = List.of(Epoll.class, Linux.class, LinuxErrno.class);
+    /** The macOS/FreeBSD tables: the probe compiled there checks them. */
+    private static final List<Class<?>> BSD = List.of(Bsd.class, BsdErrno.class);
+    private static final List<Class<?>> BINDINGS = Platform.BSD ? BSD : LINUX;
 
     private static Map<String, Long> probe;
     /** The architecture the probe was compiled for: its "# arch NAME" line. */
@@ -32,7 +39,7 @@ class ProbeTest {
 
     @BeforeAll
     static void readProbe() throws IOException {
-        assumeTrue(Platform.LINUX, "the probe covers Linux");
+        assumeTrue(Platform.LINUX || Platform.BSD, "the probe covers Linux, macOS and FreeBSD");
         Path file = Path.of(System.getProperty("dev.reactor.probe", "native/build/probe.txt"));
         assertTrue(Files.exists(file), "probe output missing: " + file + " (run `make native`)");
         probe = new LinkedHashMap<>();
@@ -76,6 +83,20 @@ class ProbeTest {
             if (!java.containsKey(name)) unused.add(name);
         }
         assertEquals(List.of(), unused, "probe lines with no Java constant");
+    }
+
+    /** Says so in the report: the other OS's tables are only checked where its probe runs. */
+    @Test
+    void shouldCheckTheBsdTablesOnlyWhereTheirProbeRuns() {
+        assumeTrue(Platform.BSD, "not checked here: the macOS/FreeBSD tables (" + names(BSD) + ") are checked by the"
+                + " probe compiled on macOS or FreeBSD; this is " + System.getProperty("os.name"));
+        assertEquals(BSD, BINDINGS);
+    }
+
+    private static String names(List<Class<?>> classes) {
+        StringBuilder b = new StringBuilder();
+        for (Class<?> c : classes) b.append(b.length() == 0 ? "" : ", ").append(c.getSimpleName());
+        return b.toString();
     }
 
     /** A probe of another build (the x86_64 one read by the aarch64 suite) would check nothing. */

@@ -1,4 +1,4 @@
-package dev.reactor.ffi;
+package dev.reactor.sys;
 
 import java.util.Locale;
 

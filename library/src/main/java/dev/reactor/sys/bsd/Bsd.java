@@ -1,0 +1,73 @@
+package dev.reactor.sys.bsd;
+
+import dev.reactor.sys.Platform;
+
+/**
+ * macOS and FreeBSD constants and struct layouts (LP64: x86_64 and arm64), named as in the C
+ * headers; where the two differ, the field says both. From xnu's bsd/sys/fcntl.h,
+ * bsd/sys/socket.h, bsd/netinet/in.h, bsd/netinet6/in6.h, bsd/netinet/tcp.h, bsd/sys/un.h, and
+ * FreeBSD's sys/sys/fcntl.h, sys/sys/socket.h, sys/netinet/in.h, sys/netinet6/in6.h,
+ * sys/netinet/tcp.h, sys/sys/un.h. native/probe.c prints each when compiled there; no macOS or
+ * FreeBSD machine is here to run it, so ProbeTest on Linux says these are unchecked.
+ */
+public final class Bsd {
+    private Bsd() { }
+
+    // fcntl(2)
+    public static final int F_GETFD = 1;
+    public static final int F_SETFD = 2;
+    public static final int F_GETFL = 3;
+    public static final int F_SETFL = 4;
+    public static final int FD_CLOEXEC = 1;
+    public static final int O_NONBLOCK = 0x4;
+
+    // sockets
+    public static final int AF_UNIX = 1;
+    public static final int AF_INET = 2;
+    /** This OS's: see {@link #afInet6(boolean)}. */
+    public static final int AF_INET6 = afInet6(Platform.MACOS);
+    public static final int SOCK_STREAM = 1;
+    public static final int SOL_SOCKET = 0xffff;
+    public static final int SO_REUSEADDR = 0x4;
+    public static final int SO_KEEPALIVE = 0x8;
+    public static final int SO_REUSEPORT = 0x200;
+    public static final int SO_SNDBUF = 0x1001;
+    public static final int SO_RCVBUF = 0x1002;
+    public static final int SO_ERROR = 0x1007;
+    /** A write to a closed peer fails with EPIPE instead of raising SIGPIPE. This OS's: see {@link #soNoSigpipe(boolean)}. */
+    public static final int SO_NOSIGPIPE = soNoSigpipe(Platform.MACOS);
+    public static final int IPPROTO_TCP = 6;
+    public static final int IPPROTO_IPV6 = 41;
+    public static final int IPV6_V6ONLY = 27;
+    public static final int TCP_NODELAY = 1;
+    public static final int SHUT_RD = 0;
+    public static final int SHUT_WR = 1;
+    public static final int SHUT_RDWR = 2;
+
+    // struct sockaddr_in / sockaddr_in6 / sockaddr_un / sockaddr_storage: each starts with a
+    // one-byte length (sin_len, sin6_len, sun_len) and a one-byte family.
+    public static final int SIZEOF_SOCKADDR_IN = 16;
+    public static final int OFFSETOF_SOCKADDR_IN_SIN_PORT = 2;
+    public static final int OFFSETOF_SOCKADDR_IN_SIN_ADDR = 4;
+    public static final int SIZEOF_SOCKADDR_IN6 = 28;
+    public static final int OFFSETOF_SOCKADDR_IN6_SIN6_PORT = 2;
+    public static final int OFFSETOF_SOCKADDR_IN6_SIN6_FLOWINFO = 4;
+    public static final int OFFSETOF_SOCKADDR_IN6_SIN6_ADDR = 8;
+    public static final int OFFSETOF_SOCKADDR_IN6_SIN6_SCOPE_ID = 24;
+    /** sun_path is 104 bytes on both. */
+    public static final int SIZEOF_SOCKADDR_UN = 106;
+    public static final int OFFSETOF_SOCKADDR_UN_SUN_PATH = 2;
+    public static final int SIZEOF_SOCKADDR_STORAGE = 128;
+
+    // Where macOS and FreeBSD differ, by flavour (a BsdOs of either can be made anywhere, for tests).
+
+    /** AF_INET6: 30 on macOS, 28 on FreeBSD. */
+    public static int afInet6(boolean macos) {
+        return macos ? 30 : 28;
+    }
+
+    /** SO_NOSIGPIPE: 0x1022 on macOS, 0x0800 on FreeBSD. */
+    public static int soNoSigpipe(boolean macos) {
+        return macos ? 0x1022 : 0x0800;
+    }
+}

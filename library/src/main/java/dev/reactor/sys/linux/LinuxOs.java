@@ -1,0 +1,149 @@
+package dev.reactor.sys.linux;
+
+import dev.reactor.ReactorException;
+import dev.reactor.ffi.Abi;
+import dev.reactor.ffi.LibC;
+import dev.reactor.sys.Errno;
+import dev.reactor.sys.Errors;
+import dev.reactor.sys.Os;
+import dev.reactor.sys.Platform;
+import dev.reactor.sys.SockAddr;
+import dev.reactor.sys.SockOpt;
+
+import java.nio.ByteBuffer;
+
+import static dev.reactor.sys.linux.Linux.*;
+
+/**
+ * Linux: pipe2, SOCK_NONBLOCK|SOCK_CLOEXEC and accept4 make every fd non-blocking and
+ * close-on-exec in one call; sockaddrs have a two-byte family and no length byte; eventfd,
+ * timerfd and the thread's timer slack exist. {@code -Ddev.reactor.sys.portableCalls=true} makes
+ * it use the portable sequences the BSDs need (the call, then fcntl twice), so that a Linux test
+ * suite runs them.
+ */
+public final class LinuxOs extends Os {
+    /** Makes this OS take the BSD call sequences: for the suite that tests them on Linux. */
+    public static final String PORTABLE_CALLS = "dev.reactor.sys.portableCalls";
+
+    private static final SockAddr SOCKADDR = new SockAddr(new SockAddr.Layout(false, AF_UNIX, AF_INET, AF_INET6,
+            SIZEOF_SOCKADDR_IN, OFFSETOF_SOCKADDR_IN_SIN_PORT, OFFSETOF_SOCKADDR_IN_SIN_ADDR,
+            SIZEOF_SOCKADDR_IN6, OFFSETOF_SOCKADDR_IN6_SIN6_PORT, OFFSETOF_SOCKADDR_IN6_SIN6_ADDR,
+            OFFSETOF_SOCKADDR_IN6_SIN6_SCOPE_ID, SIZEOF_SOCKADDR_UN, OFFSETOF_SOCKADDR_UN_SUN_PATH,
+            SIZEOF_SOCKADDR_STORAGE));
+
+    private final boolean portable = Boolean.getBoolean(PORTABLE_CALLS);
+
+    public LinuxOs() {
+        super(new Fcntl(F_GETFD, F_SETFD, F_GETFL, F_SETFL, FD_CLOEXEC, O_NONBLOCK), SOCK_STREAM);
+        sockopt(SockOpt.SO_REUSEADDR, SOL_SOCKET, SO_REUSEADDR);
+        sockopt(SockOpt.SO_REUSEPORT, SOL_SOCKET, SO_REUSEPORT);
+        sockopt(SockOpt.SO_ERROR, SOL_SOCKET, SO_ERROR);
+        sockopt(SockOpt.SO_SNDBUF, SOL_SOCKET, SO_SNDBUF);
+        sockopt(SockOpt.SO_RCVBUF, SOL_SOCKET, SO_RCVBUF);
+        sockopt(SockOpt.SO_KEEPALIVE, SOL_SOCKET, SO_KEEPALIVE);
+        sockopt(SockOpt.TCP_NODELAY, IPPROTO_TCP, TCP_NODELAY);
+        sockopt(SockOpt.IPV6_V6ONLY, IPPROTO_IPV6, IPV6_V6ONLY);
+    }
+
+    @Override public String name() { return "linux"; }
+
+    @Override protected Abi abi() {
+        boolean known = Platform.X86_64 || Platform.AARCH64;
+        return new Abi(LinuxErrno.ENOSYS, LinuxErrno.EIO, known ? SYS_read : -1, known ? SYS_write : -1);
+    }
+
+    @Override protected Class<?> errnoTable() { return LinuxErrno.class; }
+
+    @Override public String unsupported() {
+        return unsupported(Platform.X86_64 || Platform.AARCH64, System.getProperty("os.arch"));
+    }
+
+    /**
+     * A CPU other than these two is refused, not guessed: struct epoll_event's layout and the
+     * syscall numbers differ by architecture (ppc64le's read(2) is 3, not aarch64's 63), and a
+     * wrong guess would misread events or make another system call.
+     */
+    static String unsupported(boolean knownCpu, String arch) {
+        if (knownCpu) return null;
+        return "no poller for Linux on " + arch + ": epoll's event layout and the"
+                + " syscall numbers are known for x86_64 (amd64) and aarch64 only";
+    }
+
+    /** Whether this runs the portable (BSD) call sequences instead of Linux's one-call forms. */
+    public boolean portableCalls() {
+        return portable;
+    }
+
+    @Override public int[] pipe(LibC c, ByteBuffer scratch, long scratchAddress) throws ReactorException {
+        if (portable) return super.pipe(c, scratch, scratchAddress);
+        Errors.check(c.pipe2(scratchAddress, O_NONBLOCK | O_CLOEXEC), "pipe2");
+        return new int[] {scratch.getInt(0), scratch.getInt(4)};
+    }
+
+    @Override public int[] socketpair(LibC c, ByteBuffer scratch, long scratchAddress) throws ReactorException {
+        if (portable) return super.socketpair(c, scratch, scratchAddress);
+        Errors.check(c.socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, scratchAddress), "socketpair");
+        return new int[] {scratch.getInt(0), scratch.getInt(4)};
+    }
+
+    @Override public int socket(LibC c, int family) throws ReactorException {
+        if (portable) return super.socket(c, family);
+        int fd = c.socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (fd < 0) throw new ReactorException("socket(" + SOCKADDR.familyName(family) + ", SOCK_STREAM)", -fd);
+        return fd;
+    }
+
+    @Override public int accept(LibC c, int fd) throws ReactorException {
+        if (portable) return super.accept(c, fd);
+        int r;
+        do {
+            r = c.accept4(fd, 0L, 0L, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        } while (r == -Errno.EINTR);
+        if (r == -Errno.ENOSYS) return super.accept(c, fd);   // a libc without accept4
+        if (r >= 0) return r;
+        if (r == -Errno.EAGAIN) return -1;
+        throw new ReactorException("accept4(fd=" + fd + ")", -r);
+    }
+
+    @Override public int eventfd(LibC c, int initialValue, boolean semaphore) throws ReactorException {
+        int flags = EFD_NONBLOCK | EFD_CLOEXEC | (semaphore ? EFD_SEMAPHORE : 0);
+        return (int) Errors.check(c.eventfd(initialValue, flags), "eventfd");
+    }
+
+    @Override public int timerfd(LibC c) throws ReactorException {
+        return (int) Errors.check(c.timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC), "timerfd_create");
+    }
+
+    @Override public void timerfdSet(LibC c, int fd, long initialNanos, long intervalNanos, ByteBuffer b, long address)
+            throws ReactorException {
+        putItimerspec(b, 0, initialNanos, intervalNanos);
+        Errors.check(c.timerfd_settime(fd, 0, address, 0L), "timerfd_settime", fd);
+    }
+
+    /** Writes a {@code struct itimerspec} at offset base of b: it_value, then every it_interval. */
+    static void putItimerspec(ByteBuffer b, int base, long valueNanos, long intervalNanos) {
+        int interval = base + OFFSETOF_ITIMERSPEC_IT_INTERVAL;
+        int value = base + OFFSETOF_ITIMERSPEC_IT_VALUE;
+        b.putLong(interval + OFFSETOF_TIMESPEC_TV_SEC, intervalNanos / 1_000_000_000L);
+        b.putLong(interval + OFFSETOF_TIMESPEC_TV_NSEC, intervalNanos % 1_000_000_000L);
+        b.putLong(value + OFFSETOF_TIMESPEC_TV_SEC, valueNanos / 1_000_000_000L);
+        b.putLong(value + OFFSETOF_TIMESPEC_TV_NSEC, valueNanos % 1_000_000_000L);
+    }
+
+    @Override public SockAddr sockaddr() { return SOCKADDR; }
+
+    @Override public long tightenTimerSlack(LibC c, long slackNanos) {
+        int previous = c.prctl(PR_GET_TIMERSLACK, 0);
+        if (previous < 0 || previous == slackNanos) return -1;
+        return c.prctl(PR_SET_TIMERSLACK, slackNanos) == 0 ? previous : -1;
+    }
+
+    @Override public void restoreTimerSlack(LibC c, long previous) {
+        if (previous > 0) c.prctl(PR_SET_TIMERSLACK, previous);
+    }
+
+    /** kcmp(2), which glibc has no wrapper for: 0 when the two kernel objects are the same. */
+    public static int kcmp(LibC c, int pid1, int pid2, int type, long idx1, long idx2) {
+        return (int) c.syscall(SYS_kcmp, pid1, pid2, type, idx1, idx2);
+    }
+}

@@ -1,0 +1,160 @@
+package dev.reactor.sys.bsd;
+
+import dev.reactor.Events;
+import dev.reactor.Interest;
+import dev.reactor.Reactor;
+import dev.reactor.ReactorConfig;
+import dev.reactor.ReactorException;
+import dev.reactor.ffi.LibC;
+import dev.reactor.io.Fds;
+import dev.reactor.sys.Errno;
+import dev.reactor.sys.Os;
+import dev.reactor.sys.Platform;
+import dev.reactor.sys.Poller;
+import dev.reactor.testing.Io;
+import dev.reactor.testing.Loop;
+import dev.reactor.testing.Recorder;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The kqueue poller on the Linux emulator (native/kqueue-emu.c, macOS and FreeBSD ABIs), through
+ * the suite's FFI backend: what only kqueue needs to show. One onEvent per fd per batch with read
+ * and write merged (kqueue reports them as two entries); a READ|WRITE oneshot disarmed whole; a bad
+ * fd refused at register through its receipt; the 64-byte FreeBSD stride; the EVFILT_USER wakeup.
+ */
+class KqueuePollerTest {
+    private static Path macos;
+    private static Path freebsd;
+
+    @BeforeAll
+    static void emulator() {
+        assumeTrue(Platform.LINUX && Platform.X86_64, "the kqueue emulator is built for Linux x86_64 only (scripts/kqueue-emu)");
+        Path build = Path.of(System.getProperty("dev.reactor.root", ".."), "native", "build");
+        macos = build.resolve("libkqueue-emu.so").toAbsolutePath();
+        freebsd = build.resolve("libkqueue-emu-freebsd.so").toAbsolutePath();
+        assertTrue(Files.exists(macos) && Files.exists(freebsd), "the emulator is missing from " + build + " (scripts/native builds it)");
+    }
+
+    private static Reactor open() throws Exception {
+        return Reactor.open(ReactorConfig.builder().poller("kqueue").kqueueLibrary(macos.toString()).build());
+    }
+
+    @Test
+    void shouldNameTheKqueuePollerAndDispatchAPipe() throws Exception {
+        int[] pipe = Fds.pipe();
+        try (Reactor reactor = open()) {
+            assertTrue(reactor.backend().startsWith("kqueue/"), reactor.backend());
+            Recorder r = new Recorder(pipe[0], Interest.READ, (re, ev) -> Io.readAvailable(pipe[0]));
+            reactor.register(r);
+            Io.write(pipe[1], "x");
+            Loop.until(reactor, () -> r.count() > 0);
+            assertEquals(List.of(Events.READABLE), r.events);
+        } finally {
+            Fds.closeQuietly(pipe[0]);
+            Fds.closeQuietly(pipe[1]);
+        }
+    }
+
+    @Test
+    void shouldMergeReadAndWriteIntoOneDispatch() throws Exception {
+        int[] pair = Fds.socketpair();
+        try (Reactor reactor = open()) {
+            Io.write(pair[1], "ready to read");        // and pair[0] is writable: two kqueue entries
+            Recorder r = new Recorder(pair[0], Interest.READ | Interest.WRITE | Interest.EDGE);
+            reactor.register(r);
+            Loop.until(reactor, () -> r.count() > 0);
+            for (int i = 0; i < 3; i++) reactor.runOnce(Duration.ZERO);
+            assertEquals(List.of(Events.READABLE | Events.WRITABLE), r.events, "one onEvent with both bits");
+        } finally {
+            Fds.closeQuietly(pair[0]);
+            Fds.closeQuietly(pair[1]);
+        }
+    }
+
+    @Test
+    void shouldDisarmBothFiltersOfAReadWriteOneshotUntilReArmed() throws Exception {
+        int[] pair = Fds.socketpair();
+        try (Reactor reactor = open()) {
+            int oneshot = Interest.READ | Interest.WRITE | Interest.ONESHOT;
+            Recorder r = new Recorder(pair[0], oneshot);
+            reactor.register(r);
+            Loop.until(reactor, () -> r.count() > 0);          // writable at once: only the write filter fired
+            assertEquals(List.of(Events.WRITABLE), r.events);
+            Io.write(pair[1], "now readable too");
+            for (int i = 0; i < 5; i++) reactor.runOnce(Duration.ofMillis(10));
+            assertEquals(1, r.count(), "disarmed: the read filter was disabled with the write one");
+            reactor.interest(pair[0], oneshot);
+            Loop.until(reactor, () -> r.count() > 1);
+            assertEquals(Events.READABLE | Events.WRITABLE, r.events.get(1));
+        } finally {
+            Fds.closeQuietly(pair[0]);
+            Fds.closeQuietly(pair[1]);
+        }
+    }
+
+    @Test
+    void shouldRefuseABadFdAtRegisterThroughItsReceipt() throws Exception {
+        try (Reactor reactor = open()) {
+            int[] pipe = Fds.pipe();        // after open: the kqueue cannot take the number
+            Fds.close(pipe[0]);
+            Fds.close(pipe[1]);
+            ReactorException e = assertThrows(ReactorException.class,
+                    () -> reactor.register(new Recorder(pipe[0], Interest.READ)));
+            assertEquals(Errno.EBADF, e.errno());
+            assertTrue(e.getMessage().contains("kevent(EV_ADD, fd=" + pipe[0] + ")"), e.getMessage());
+            assertEquals(null, reactor.context(pipe[0]), "not registered");
+        }
+    }
+
+    @Test
+    void shouldWakeABlockedLoopFromAnotherThread() throws Exception {
+        try (Reactor reactor = open()) {
+            boolean[] ran = new boolean[1];
+            Thread other = new Thread(() -> reactor.execute(() -> ran[0] = true));
+            other.start();
+            Loop.until(reactor, Duration.ofSeconds(30), () -> ran[0]);   // each runOnce blocks until woken
+            other.join();
+        }
+    }
+
+    /** Both ABIs, at the poller: the 64-byte FreeBSD stride reads the same tokens and bits as macOS's 32. */
+    @Test
+    void shouldReadTokensAndEventsWithEitherStride() throws Exception {
+        LibC c = Os.libc();
+        for (Kqueue.Abi abi : Kqueue.Abi.values()) {
+            Path lib = abi == Kqueue.Abi.MACOS ? macos : freebsd;
+            int[] pipes = new int[6];
+            for (int i = 0; i < 3; i++) {
+                int[] p = Fds.pipe();
+                pipes[2 * i] = p[0];
+                pipes[2 * i + 1] = p[1];
+            }
+            try (KqueuePoller poller = new KqueuePoller(c, Os.kevent(c.name(), lib.toString()), abi, 16)) {
+                assertEquals(abi.sizeofKevent, poller.keventSize());
+                for (int i = 0; i < 3; i++) poller.add(pipes[2 * i], ((long) (i + 1) << 32) | pipes[2 * i], Poller.READ);
+                Io.write(pipes[1], "a");
+                Io.write(pipes[5], "c");
+                int n = poller.poll(System.nanoTime() + 10_000_000_000L);
+                assertEquals(2, n, abi + ": the two readable pipes");
+                long t0 = poller.token(0);
+                long t1 = poller.token(1);
+                assertEquals(List.of((1L << 32) | pipes[0], (3L << 32) | pipes[4]), List.of(Math.min(t0, t1), Math.max(t0, t1)), abi.toString());
+                assertEquals(Poller.READABLE, poller.events(0));
+                assertEquals(Poller.READABLE, poller.events(1));
+            } finally {
+                for (int fd : pipes) Fds.closeQuietly(fd);
+            }
+        }
+    }
+}
