@@ -209,7 +209,7 @@ public final class Reactor implements AutoCloseable {
                 if (e.errno() != Errno.ENOENT && e.errno() != Errno.EBADF) throw e;
                 Context gone = ended(fd);
                 ReactorException closed = new ReactorException("interest(fd=" + fd + ")", e.errno(),
-                        "epoll_ctl(MOD) finds the fd closed while registered to " + gone + " (deregister before"
+                        e.call() + " finds the fd closed while registered to " + gone + " (deregister before"
                         + " you close); the registration is removed, the fd number left alone");
                 closed.initCause(e);
                 throw closed;

@@ -1,7 +1,6 @@
 package dev.reactor;
 
 import dev.reactor.io.Fds;
-import dev.reactor.sys.linux.EpollPoller;
 import dev.reactor.testing.Io;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,7 +28,7 @@ class EventArrayGrowthTest {
     }
 
     private static int capacity(Reactor reactor) {
-        return ((EpollPoller) reactor.poller()).capacity();
+        return reactor.poller().capacity();
     }
 
     @Test

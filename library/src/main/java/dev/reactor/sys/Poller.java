@@ -96,6 +96,9 @@ public interface Poller extends AutoCloseable {
         return 0;
     }
 
+    /** Current size of the event array: preallocated, and grown when a wait fills it. */
+    int capacity();
+
     long token(int index);
 
     int events(int index);

@@ -27,6 +27,7 @@ public final class FdSnapshot {
     }
 
     public static FdSnapshot take() {
+        KqueueEmulator.collect();
         Map<Integer, String> fds = new TreeMap<>();
         try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
             for (Path p : (Iterable<Path>) s::iterator) {

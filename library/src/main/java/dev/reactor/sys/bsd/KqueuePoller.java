@@ -18,8 +18,8 @@ import static dev.reactor.sys.bsd.Kqueue.*;
  * the tests' emulator). One knote per filter: READ is EVFILT_READ, WRITE is EVFILT_WRITE, each
  * with the registration's token as udata; EDGE adds EV_CLEAR; ONESHOT adds EV_DISPATCH, re-armed
  * with EV_ENABLE, and when one filter of a READ|WRITE oneshot fires the other is disabled too, so
- * the fd is disarmed as on epoll. Muting deletes the knotes (so a muted fd reports nothing, not
- * even its end). Every change is sent with EV_RECEIPT and each receipt is checked: a bad fd fails
+ * the fd is disarmed as on epoll. Muting disables the knotes (a muted fd reports nothing, not
+ * even its end) and keeps them, so unmuting a number that went to another file fails. Every change is sent with EV_RECEIPT and each receipt is checked: a bad fd fails
  * at register with its errno, as on epoll.
  *
  * <p>kqueue reports read and write readiness as two entries; this poller merges the entries of
@@ -209,26 +209,52 @@ public final class KqueuePoller implements Poller {
     @Override
     public void modify(int fd, long token, int oldInterest, int newInterest) throws ReactorException {
         int had = kernel(fd);
+        if (newInterest == 0) {
+            // Muted: the knotes stay, disabled (a disabled knote reports nothing, its end neither),
+            // so that unmuting re-enables them, and fails with ENOENT if the number went to
+            // another file meanwhile (its knotes went with the old file): never the new file
+            // silently attached to this registration.
+            int n = 0;
+            if ((had & READ) != 0) put(changes, n++, fd, EVFILT_READ, EV_DISABLE, 0, token);
+            if ((had & WRITE) != 0) put(changes, n++, fd, EVFILT_WRITE, EV_DISABLE, 0, token);
+            int r = n == 0 ? 0 : submit(n);
+            if (r < 0) {
+                setKernel(fd, 0);
+                throw new ReactorException("kevent(EV_DISABLE, fd=" + fd + ")", -r);
+            }
+            return;
+        }
+        // First the knotes that exist (enable, delete): that fails with ENOENT if the fd was
+        // closed; only then the additions, which on a new file at this number would succeed.
         int n = 0;
-        n = change(n, fd, token, EVFILT_READ, READ, had, newInterest);
-        n = change(n, fd, token, EVFILT_WRITE, WRITE, had, newInterest);
+        n = existing(n, fd, token, EVFILT_READ, READ, had, newInterest);
+        n = existing(n, fd, token, EVFILT_WRITE, WRITE, had, newInterest);
         int r = n == 0 ? 0 : submit(n);
-        // What the kernel holds now is unknown after a failure; ENOENT/EBADF: the fd was closed.
+        if (r >= 0) {
+            n = 0;
+            n = added(n, fd, token, EVFILT_READ, READ, had, newInterest);
+            n = added(n, fd, token, EVFILT_WRITE, WRITE, had, newInterest);
+            r = n == 0 ? 0 : submit(n);
+        }
         setKernel(fd, r < 0 ? 0 : newInterest);
         if (r < 0) throw new ReactorException("kevent(modify, fd=" + fd + ")", -r);
     }
 
-    /** Appends the changes that take one filter from had to want: enable, delete, add, or delete then add. */
-    private int change(int n, int fd, long token, short filter, int bit, int had, int want) {
-        boolean has = (had & bit) != 0;
-        boolean wants = (want & bit) != 0;
-        if (has && wants && flags(had) == flags(want)) {
-            put(changes, n++, fd, filter, EV_ENABLE, 0, token);          // re-arms a dispatched (ONESHOT) knote
-        } else {
-            // Never EV_ADD over a live knote whose flags change: the kernel keeps the old ones.
-            if (has) put(changes, n++, fd, filter, EV_DELETE, 0, token);
-            if (wants) put(changes, n++, fd, filter, EV_ADD | flags(want), 0, token);
-        }
+    /** The change to a knote that exists: enable it (same flags), or delete it (unwanted, or its flags change). */
+    private int existing(int n, int fd, long token, short filter, int bit, int had, int want) {
+        if ((had & bit) == 0) return n;
+        boolean same = (want & bit) != 0 && flags(had) == flags(want);
+        // EV_ENABLE also re-arms a dispatched ONESHOT. Never EV_ADD over a live knote whose flags
+        // change: the kernel would keep the old ones.
+        put(changes, n++, fd, filter, same ? EV_ENABLE : EV_DELETE, 0, token);
+        return n;
+    }
+
+    /** The knote to add: wanted, and not kept by {@link #existing}. */
+    private int added(int n, int fd, long token, short filter, int bit, int had, int want) {
+        if ((want & bit) == 0) return n;
+        if ((had & bit) != 0 && flags(had) == flags(want)) return n;
+        put(changes, n++, fd, filter, EV_ADD | flags(want), 0, token);
         return n;
     }
 
@@ -340,8 +366,7 @@ public final class KqueuePoller implements Poller {
         allocate(capacity);
     }
 
-    /** Current size of the event array (grows when a wait fills it). */
-    public int capacity() { return capacity; }
+    @Override public int capacity() { return capacity; }
 
     @Override public long token(int index) { return tokens[index]; }
 

@@ -317,8 +317,7 @@ public final class EpollPoller implements Poller {
         eventsAddress = c.address(events);
     }
 
-    /** Current size of the event array (grows when a wait fills it). */
-    public int capacity() { return capacity; }
+    @Override public int capacity() { return capacity; }
 
     @Override
     public long token(int index) {
