@@ -36,9 +36,6 @@ public final class JnrLibC implements LibC {
         @SaveError int epoll_ctl(int epfd, int op, int fd, long event);
         @SaveError int epoll_wait(int epfd, long events, int maxEvents, int timeoutMillis);
         @SaveError int epoll_pwait2(int epfd, long events, int maxEvents, long timespec, long sigmask);
-        @SaveError int kqueue();
-        /** Seven arguments for six, as syscall below: jnr-ffi#181 corrupts a six-argument call's sixth. */
-        @SaveError int kevent(int kq, long changes, int nChanges, long events, int nEvents, long timespec, long unused);
         @SaveError int eventfd(int initval, int flags);
         @SaveError int timerfd_create(int clockId, int flags);
         @SaveError int timerfd_settime(int fd, int flags, long newValue, long oldValue);
@@ -83,6 +80,7 @@ public final class JnrLibC implements LibC {
         this.runtime = jnr.ffi.Runtime.getRuntime(raw);
         this.noSuchCall = -abi.enosys();
         this.eio = abi.eio();
+        this.kevents = new JnrKevent(null, abi);
     }
 
     /** EIO in the OS's numbering: a call that failed but left errno at 0 reports this. */
@@ -153,13 +151,15 @@ public final class JnrLibC implements LibC {
         try { return r(raw.epoll_pwait2(epfd, events, maxEvents, timespec, 0L)); }
         catch (UnsatisfiedLinkError e) { return noSuchCall; }
     }
-    @Override public int kqueue() {
-        try { return r(raw.kqueue()); } catch (UnsatisfiedLinkError e) { return noSuchCall; }
-    }
+    /** kqueue and kevent through jffi directly (see {@link JnrKevent}: jnr-ffi corrupts kevent's sixth argument). */
+    private final JnrKevent kevents;
+
+    @Override public int kqueue() { return kevents.kqueue(); }
+
     @Override public int kevent(int kq, long changes, int nChanges, long events, int nEvents, long timespec) {
-        try { return r(raw.kevent(kq, changes, nChanges, events, nEvents, timespec, 0L)); }
-        catch (UnsatisfiedLinkError e) { return noSuchCall; }
+        return kevents.kevent(kq, changes, nChanges, events, nEvents, timespec);
     }
+
     @Override public int eventfd(int initval, int flags) {
         try { return r(raw.eventfd(initval, flags)); } catch (UnsatisfiedLinkError e) { return noSuchCall; }
     }
