@@ -3,6 +3,9 @@
  * so no layout in the Java code is a literal that C has not confirmed. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdio.h>
+#include <stddef.h>
+#if defined(__linux__) && !defined(PROBE_AS_BSD)  /* PROBE_AS_BSD: a syntax check of the BSD part on Linux */
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -18,6 +21,16 @@
 #include <sys/timerfd.h>
 #include <sys/un.h>
 #include <time.h>
+#else
+/* macOS and FreeBSD: not compiled on this project's machines (none here); see the README. */
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/event.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#endif
 
 #define C(name) printf("%s %ld\n", #name, (long) (name))
 #define SIZE(type, name) printf("SIZEOF_%s %zu\n", name, sizeof(type))
@@ -25,15 +38,63 @@
 
 #if defined(__x86_64__)
 #define ARCH "x86_64"
-#elif defined(__aarch64__)
+#elif defined(__aarch64__) || defined(__arm64__)
 #define ARCH "aarch64"
 #else
 #define ARCH "unknown" /* the library knows the two above; ProbeTest fails on anything else */
 #endif
 
+#if !defined(__linux__) || defined(PROBE_AS_BSD)
+/* The BSD tables (Bsd, BsdErrno, Kqueue): the flavour-specific names carry the OS in their suffix. */
+#if defined(__APPLE__)
+#define FLAVOUR "MACOS"
+#else
+#define FLAVOUR "FREEBSD"
+#endif
+static int bsd(void) {
+    printf("# os %s\n", FLAVOUR);
+    C(F_GETFD); C(F_SETFD); C(F_GETFL); C(F_SETFL); C(FD_CLOEXEC); C(O_NONBLOCK);
+    C(AF_UNIX); C(AF_INET); C(AF_INET6); C(SOCK_STREAM); C(SOL_SOCKET); C(SO_REUSEADDR); C(SO_KEEPALIVE);
+    C(SO_REUSEPORT); C(SO_SNDBUF); C(SO_RCVBUF); C(SO_ERROR); C(SO_NOSIGPIPE);
+    C(IPPROTO_TCP); C(IPPROTO_IPV6); C(IPV6_V6ONLY); C(TCP_NODELAY); C(SHUT_RD); C(SHUT_WR); C(SHUT_RDWR);
+    SIZE(struct sockaddr_in, "SOCKADDR_IN");
+    OFF(struct sockaddr_in, sin_port, "SOCKADDR_IN_SIN_PORT");
+    OFF(struct sockaddr_in, sin_addr, "SOCKADDR_IN_SIN_ADDR");
+    SIZE(struct sockaddr_in6, "SOCKADDR_IN6");
+    OFF(struct sockaddr_in6, sin6_port, "SOCKADDR_IN6_SIN6_PORT");
+    OFF(struct sockaddr_in6, sin6_flowinfo, "SOCKADDR_IN6_SIN6_FLOWINFO");
+    OFF(struct sockaddr_in6, sin6_addr, "SOCKADDR_IN6_SIN6_ADDR");
+    OFF(struct sockaddr_in6, sin6_scope_id, "SOCKADDR_IN6_SIN6_SCOPE_ID");
+    SIZE(struct sockaddr_un, "SOCKADDR_UN");
+    OFF(struct sockaddr_un, sun_path, "SOCKADDR_UN_SUN_PATH");
+    SIZE(struct sockaddr_storage, "SOCKADDR_STORAGE");
+    /* kqueue */
+    C(EVFILT_READ); C(EVFILT_WRITE); printf("EVFILT_USER_%s %d\n", FLAVOUR, (int) EVFILT_USER);
+    C(EV_ADD); C(EV_DELETE); C(EV_ENABLE); C(EV_DISABLE); C(EV_ONESHOT); C(EV_CLEAR); C(EV_RECEIPT);
+    C(EV_DISPATCH); C(EV_ERROR); C(EV_EOF); C(NOTE_TRIGGER);
+    printf("SIZEOF_KEVENT_%s %zu\n", FLAVOUR, sizeof(struct kevent));
+    OFF(struct kevent, ident, "KEVENT_IDENT");
+    OFF(struct kevent, filter, "KEVENT_FILTER");
+    OFF(struct kevent, flags, "KEVENT_FLAGS");
+    OFF(struct kevent, fflags, "KEVENT_FFLAGS");
+    OFF(struct kevent, data, "KEVENT_DATA");
+    OFF(struct kevent, udata, "KEVENT_UDATA");
+    SIZE(struct timespec, "TIMESPEC");
+    /* errno */
+    C(EPERM); C(ENOENT); C(EINTR); C(EIO); C(EBADF); C(ENOMEM); C(EACCES); C(EFAULT); C(EEXIST); C(EINVAL);
+    C(ENFILE); C(EMFILE); C(EPIPE); C(ENAMETOOLONG); C(ENOBUFS); C(EAGAIN); C(EINPROGRESS); C(EALREADY); C(ENOTSOCK); C(EADDRINUSE);
+    C(EADDRNOTAVAIL); C(ENETUNREACH); C(ECONNABORTED); C(ECONNRESET); C(ENOTCONN); C(ETIMEDOUT);
+    C(ECONNREFUSED); C(EHOSTUNREACH); C(ENOSYS); C(EOPNOTSUPP);
+    return 0;
+}
+#endif
+
 int main(void) {
     /* which build this is: ProbeTest checks it against the JVM's os.arch (a comment line) */
     printf("# arch %s\n", ARCH);
+#if !defined(__linux__) || defined(PROBE_AS_BSD)
+    return bsd();
+#else
     /* epoll */
     C(EPOLLIN); C(EPOLLPRI); C(EPOLLOUT); C(EPOLLERR); C(EPOLLHUP); C(EPOLLRDHUP);
     C(EPOLLEXCLUSIVE); C(EPOLLONESHOT); printf("EPOLLET %d\n", (int) EPOLLET);
@@ -83,4 +144,5 @@ int main(void) {
     C(EADDRNOTAVAIL); C(ENETUNREACH); C(ECONNABORTED); C(ECONNRESET); C(ENOTCONN); C(ETIMEDOUT);
     C(ECONNREFUSED); C(EHOSTUNREACH); C(ENOSYS); C(EOPNOTSUPP);
     return 0;
+#endif
 }

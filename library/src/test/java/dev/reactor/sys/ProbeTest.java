@@ -2,6 +2,7 @@ package dev.reactor.sys;
 
 import dev.reactor.sys.bsd.Bsd;
 import dev.reactor.sys.bsd.BsdErrno;
+import dev.reactor.sys.bsd.Kqueue;
 import dev.reactor.sys.linux.Epoll;
 import dev.reactor.sys.linux.Linux;
 import dev.reactor.sys.linux.LinuxErrno;
@@ -30,7 +31,9 @@ class ProbeTest {
     /** The binding classes: each public static final int field must have a probe line of the same name. */
     private static final List<Class<?>> LINUX = List.of(Epoll.class, Linux.class, LinuxErrno.class);
     /** The macOS/FreeBSD tables: the probe compiled there checks them. */
-    private static final List<Class<?>> BSD = List.of(Bsd.class, BsdErrno.class);
+    private static final List<Class<?>> BSD = List.of(Bsd.class, BsdErrno.class, Kqueue.class);
+    /** Fields of the other BSD's ABI (EVFILT_USER_FREEBSD on macOS): no probe line there, by design. */
+    private static final String OTHER_FLAVOUR = Platform.MACOS ? "_FREEBSD" : "_MACOS";
     private static final List<Class<?>> BINDINGS = Platform.BSD ? BSD : LINUX;
 
     private static Map<String, Long> probe;
@@ -56,7 +59,9 @@ class ProbeTest {
         for (Class<?> c : BINDINGS) {
             for (Field f : c.getDeclaredFields()) {
                 int m = f.getModifiers();
-                if (Modifier.isPublic(m) && Modifier.isStatic(m) && Modifier.isFinal(m) && f.getType() == int.class) {
+                boolean integer = f.getType() == int.class || f.getType() == short.class;
+                if (Modifier.isPublic(m) && Modifier.isStatic(m) && Modifier.isFinal(m) && integer
+                        && !(Platform.BSD && f.getName().endsWith(OTHER_FLAVOUR))) {
                     values.put(f.getName(), (long) f.getInt(null));
                 }
             }
