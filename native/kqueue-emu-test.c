@@ -348,7 +348,10 @@ static void t_tcp(void) {
     CHECK(setsockopt(cli, SOL_SOCKET, SO_LINGER, &lg, sizeof lg) == 0, "SO_LINGER");
     close(cli);     /* sends a reset */
     CHECK(wait_for(kq, srv, EVFILT_READ, EV_EOF, &e), "no EV_EOF after the reset");
-    CHECK(e.fflags == ECONNRESET, "fflags %u, want ECONNRESET (%d)", e.fflags, ECONNRESET);
+    CHECK(e.fflags == 0, "fflags %u: the emulator leaves the socket error pending", e.fflags);
+    errno = 0;
+    CHECK(read(srv, buf, sizeof buf) == -1 && errno == ECONNRESET, "read after EV_EOF: errno %d, want ECONNRESET",
+          errno);
     close(kq);
     close(srv);
     close(lst);
@@ -549,30 +552,52 @@ static void t_fd_closed_but_alive(void) {
     close(a[1]);
 }
 
+/* Fills the fd table (up to the soft limit) with dups of fd; returns how many it made. */
+static int fill_fds(int fd, int *fill, int room) {
+    int n = 0;
+    while (n < room && (fill[n] = dup(fd)) >= 0) n++;
+    return n;
+}
+
 static void t_emfile(void) {
-    int kq = kqueue(), p[2], x[2], fill[256], nfill = 0, e1, e2, e3;
+    int kq = kqueue(), p[2], fill[256], nfill = 0, e[5], k[2], err[2], fds[2];
     struct rlimit old, low;
+    CHECK(pipe(p) == 0, "pipe");
     getrlimit(RLIMIT_NOFILE, &old);
     low = old;
-    low.rlim_cur = 64;      /* below the emulator's floor for private fds: they come from 0 up */
+    low.rlim_cur = 64;      /* below the emulator's floor for its own fds: they come from 0 up */
     CHECK(setrlimit(RLIMIT_NOFILE, &low) == 0, "setrlimit");
-    CHECK(pipe(p) == 0 && pipe(x) == 0, "pipe");
-    CHECK(change(kq, x[0], EVFILT_READ, EV_ADD, 0, NULL) == 0, "add");
-    close(x[0]);    /* behind the emulator's back: its dup is reclaimable */
-    while (nfill < 256 && (fill[nfill] = dup(p[1])) >= 0) nfill++;
-    e1 = change(kq, p[0], EVFILT_READ, EV_ADD, 0, NULL);   /* takes the reclaimed fd */
-    e2 = change(kq, p[1], EVFILT_WRITE, EV_ADD, 0, NULL);
+    close(kqueue());        /* behind the emulator's back: its private fds are reclaimable */
+    nfill = fill_fds(p[1], fill, 256);
+    e[0] = change(kq, p[0], EVFILT_READ, EV_ADD, 0, NULL);    /* an fd knote takes no fd */
+    e[1] = change(kq, p[1], EVFILT_WRITE, EV_ADD, 0, NULL);
+    e[2] = change(kq, 1, EVFILT_USER, EV_ADD, 0, NULL);       /* an eventfd: reclaims the closed kq's */
+    nfill += fill_fds(p[1], fill + nfill, 256 - nfill);
+    e[3] = change(kq, 2, EVFILT_USER, EV_ADD, 0, NULL);
+    errno = 0;
+    k[0] = kqueue();
+    err[0] = errno;
     close(fill[--nfill]);
-    e3 = change(kq, p[1], EVFILT_WRITE, EV_ADD, 0, NULL);
+    fds[0] = open_fds();
+    errno = 0;
+    k[1] = kqueue();        /* gets its epoll fd, not the emulator's dup of it */
+    err[1] = errno;
+    fds[1] = open_fds();
+    e[4] = change(kq, 2, EVFILT_USER, EV_ADD, 0, NULL);
     while (nfill) close(fill[--nfill]);
     setrlimit(RLIMIT_NOFILE, &old);
-    CHECK(e1 == 0, "add after reclaiming: %d", e1);
-    CHECK(e2 == EMFILE, "add with no fd left: %d", e2);
-    CHECK(e3 == 0, "add with one fd free: %d", e3);
+    CHECK(e[0] == 0 && e[1] == 0, "fd knotes with no fd left: %d, %d", e[0], e[1]);
+    CHECK(e[2] == 0, "user knote after reclaiming: %d", e[2]);
+    CHECK(e[3] == EMFILE, "user knote with no fd left: %d", e[3]);
+    CHECK(k[0] == -1 && err[0] == EMFILE, "kqueue with no fd left: %d, errno %d", k[0], err[0]);
+    CHECK(k[1] == -1 && err[1] == EMFILE, "kqueue with one fd left: %d, errno %d", k[1], err[1]);
+    CHECK(fds[1] == fds[0], "the failed kqueue leaked: %d fds, %d before", fds[1], fds[0]);
+    CHECK(e[4] == 0, "user knote with one fd free: %d", e[4]);
+    struct kevent ev[4];
+    CHECK(write(p[1], "x", 1) == 1 && poll_ms(kq, ev, 4, 0) == 2, "the knotes added at the limit");
     close(kq);
     close(p[0]);
     close(p[1]);
-    close(x[1]);
 }
 
 static void t_eventfd_timerfd(void) {
@@ -654,7 +679,8 @@ static void t_close_collects(void) {
         CHECK(change(kq, p[i][0], EVFILT_READ, EV_ADD, 0, NULL) == 0 &&
               change(kq, p[i][1], EVFILT_WRITE, EV_ADD, 0, NULL) == 0, "add");
     }
-    CHECK(open_fds() == before + 2 + 6 + 6, "fds with a kq and 6 knotes: %d, before %d", open_fds(), before);
+    /* the pipes, the kq and the emulator's dup of it and 3 child sets: knotes hold no fd */
+    CHECK(open_fds() == before + 6 + 1 + 4, "fds with a kq and 6 knotes: %d, before %d", open_fds(), before);
     for (int i = 0; i < 3; i++) {
         close(p[i][0]);
         close(p[i][1]);
@@ -665,7 +691,7 @@ static void t_close_collects(void) {
     kq = kqueue();
     close(kq);
     int kq2 = kqueue();     /* collects kq */
-    CHECK(open_fds() == before + 2, "fds with one kq: %d, before %d", open_fds(), before);
+    CHECK(open_fds() == before + 1 + 4, "fds with one kq: %d, before %d", open_fds(), before);
     close(kq2);
     kqueue_emu_collect();
 }
