@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -552,6 +553,191 @@ static void t_fd_closed_but_alive(void) {
     close(a[1]);
 }
 
+/* A connected loopback TCP pair; false (errno set) if it cannot be made. */
+static bool tcp_pair(int *cli, int *srv) {
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    int lst = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    *cli = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    bool ok = lst >= 0 && *cli >= 0 && bind(lst, (struct sockaddr *)&a, sizeof a) == 0 && listen(lst, 1) == 0 &&
+              getsockname(lst, (struct sockaddr *)&a, &len) == 0 && connect(*cli, (struct sockaddr *)&a, sizeof a) == 0 &&
+              (*srv = accept4(lst, NULL, NULL, SOCK_CLOEXEC)) >= 0;
+    int err = errno;
+    close(lst);
+    errno = err;
+    return ok;
+}
+
+/* Does fd read end-of-file within 10 s (data before it is skipped)? Waits in poll(2). */
+static bool reads_eof(int fd) {
+    char buf[256];
+    for (long long end = now_ns() + 10000000000LL; now_ns() < end;) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        if (poll(&p, 1, 100) == 1) {
+            ssize_t n = read(fd, buf, sizeof buf);
+            if (n == 0) return true;
+            if (n < 0 && errno != EAGAIN && errno != EINTR) return false;
+        }
+    }
+    return false;
+}
+
+static long long thread_cpu_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+/* The Reactor's case: a socket closed while registered is closed for its peer at once. */
+static void t_close_registered(void) {
+    int kq = kqueue(), cli, srv, start = open_fds();
+    struct kevent ev[4];
+    CHECK(tcp_pair(&cli, &srv), "tcp pair: %s", strerror(errno));
+    CHECK(change(kq, srv, EVFILT_READ, EV_ADD, 0, NULL) == 0, "add read");
+    CHECK(change(kq, srv, EVFILT_WRITE, EV_ADD | EV_CLEAR, 0, NULL) == 0, "add write");
+    CHECK(poll_ms(kq, ev, 4, 1000) == 1 && ev[0].filter == EVFILT_WRITE, "not writable");
+    close(srv);
+    int after = open_fds();
+    CHECK(after == start + 1, "fds: %d with the client left, %d before the pair", after, start);
+    CHECK(reads_eof(cli), "the peer did not read EOF");
+    CHECK(poll_ms(kq, ev, 4, 0) == 0, "an event for the closed socket: ident %d", (int)ev[0].ident);
+    CHECK(change(kq, srv, EVFILT_READ, EV_DELETE, 0, NULL) == EBADF, "delete on the closed number");
+    close(kq);
+    close(cli);
+}
+
+/* Reactor.close(): the kq closed with its knotes in place, then the sockets. */
+static void t_close_kq_then_sockets(void) {
+    int cli[3], srv[3];
+    uint16_t modes[3] = {0, EV_CLEAR, EV_DISPATCH};
+    kqueue_emu_collect();
+    int start = open_fds(), kq = kqueue();
+    CHECK(change(kq, 9, EVFILT_USER, EV_ADD | EV_CLEAR, 0, NULL) == 0, "add user");
+    for (int i = 0; i < 3; i++) {
+        CHECK(tcp_pair(&cli[i], &srv[i]), "tcp pair: %s", strerror(errno));
+        CHECK(change(kq, srv[i], EVFILT_READ, EV_ADD | modes[i], 0, NULL) == 0, "add read");
+        CHECK(change(kq, srv[i], EVFILT_WRITE, EV_ADD | modes[i], 0, NULL) == 0, "add write");
+    }
+    close(kq);
+    for (int i = 0; i < 3; i++) close(srv[i]);
+    for (int i = 0; i < 3; i++) CHECK(reads_eof(cli[i]), "peer %d did not read EOF", i);
+    for (int i = 0; i < 3; i++) close(cli[i]);
+    CHECK(kqueue_emu_collect() == 1, "collect found no closed kq");
+    CHECK(open_fds() == start, "fds after collect: %d, at the start %d", open_fds(), start);
+}
+
+/*
+ * The number of a registered fd taken by another file while the old file lives on in a dup
+ * of the user's: the old entry (which epoll keeps) must never be reported, nor spin.
+ */
+static void t_reuse_old_file_alive(void) {
+    uint16_t modes[] = {0, EV_CLEAR, EV_DISPATCH, EV_CLEAR | EV_DISPATCH, EV_ONESHOT};
+    for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
+        int kq = kqueue(), a[2], b[2];
+        struct kevent ev[4];
+        CHECK(pipe(a) == 0 && write(a[1], "old", 3) == 3, "pipe");
+        int n_fd = a[0];
+        CHECK(change(kq, n_fd, EVFILT_READ, EV_ADD | modes[m], 0, (void *)1) == 0, "add");
+        int keep = dup(a[0]);
+        close(n_fd);
+        CHECK(pipe(b) == 0, "pipe");
+        if (b[0] != n_fd) {
+            CHECK(dup2(b[0], n_fd) == n_fd, "dup2");
+            close(b[0]);
+        }
+        for (int i = 0; i < 100; i++) {
+            CHECK(write(a[1], "+", 1) == 1, "write");   /* a new edge each time, too */
+            int n = poll_ms(kq, ev, 4, 0);
+            CHECK(n == 0, "mode %#x, call %d: %d events, udata %p", modes[m], i, n, ev[0].udata);
+        }
+        long long cpu = thread_cpu_ns(), t0 = now_ns();
+        int n = poll_ms(kq, ev, 4, 200);
+        long long took = now_ns() - t0;
+        cpu = thread_cpu_ns() - cpu;
+        CHECK(n == 0 && took >= 200000000LL, "mode %#x: a 200 ms wait gave %d after %lld ns", modes[m], n, took);
+        CHECK(cpu < 100000000LL, "mode %#x: a 200 ms wait took %lld ns of CPU (a busy loop)", modes[m], cpu);
+        CHECK(change(kq, n_fd, EVFILT_READ, EV_ADD | modes[m], 0, (void *)2) == 0, "add on the reused number");
+        CHECK(write(b[1], "new!", 4) == 4, "write");
+        n = poll_ms(kq, ev, 4, 1000);
+        CHECK(n == 1 && ev[0].ident == (uintptr_t)n_fd && ev[0].udata == (void *)2 && ev[0].data == 4,
+              "mode %#x: new knote: n %d udata %p data %ld", modes[m], n, ev[0].udata, (long)ev[0].data);
+        close(kq);
+        close(keep);
+        close(n_fd);
+        close(a[1]);
+        close(b[1]);
+    }
+}
+
+/* A refused connect: EV_EOF on both knotes, and the error still there for the caller. */
+static void t_refused_connect(void) {
+    int kq = kqueue(), dead = socket(AF_INET, SOCK_STREAM, 0), s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    /* bound, never listening: the port is ours and a connect to it is refused */
+    CHECK(bind(dead, (struct sockaddr *)&a, sizeof a) == 0 && getsockname(dead, (struct sockaddr *)&a, &len) == 0,
+          "bind: %s", strerror(errno));
+    CHECK(connect(s, (struct sockaddr *)&a, sizeof a) == -1 && errno == EINPROGRESS, "connect: %s", strerror(errno));
+    CHECK(change(kq, s, EVFILT_WRITE, EV_ADD | EV_ONESHOT, 0, NULL) == 0, "add write");
+    CHECK(change(kq, s, EVFILT_READ, EV_ADD, 0, NULL) == 0, "add read");
+    bool r = false, w = false;
+    for (long long end = now_ns() + 5000000000LL; now_ns() < end && !(r && w);) {
+        struct kevent ev[4];
+        int n = poll_ms(kq, ev, 4, 100);
+        for (int i = 0; i < n; i++) {
+            CHECK(ev[i].flags & EV_EOF, "filter %d without EV_EOF: flags %#x", ev[i].filter, ev[i].flags);
+            CHECK(ev[i].fflags == 0, "fflags %u", ev[i].fflags);
+            r |= ev[i].filter == EVFILT_READ;
+            w |= ev[i].filter == EVFILT_WRITE;
+        }
+    }
+    CHECK(r && w, "EV_EOF seen for read %d, write %d", r, w);
+    int err = 0;
+    len = sizeof err;
+    CHECK(getsockopt(s, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == ECONNREFUSED,
+          "SO_ERROR after the events: %d, want ECONNREFUSED (%d)", err, ECONNREFUSED);
+    close(kq);
+    close(s);
+    close(dead);
+}
+
+/* One socket, a level READ knote and an EV_CLEAR|EV_DISPATCH WRITE knote: each its own. */
+static void t_modes_per_filter(void) {
+    int kq = kqueue(), s[2];
+    struct kevent ev[4];
+    char c;
+    CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, s) == 0 && write(s[1], "z", 1) == 1, "socketpair");
+    CHECK(change(kq, s[0], EVFILT_READ, EV_ADD, 0, (void *)1) == 0, "add read");
+    CHECK(change(kq, s[0], EVFILT_WRITE, EV_ADD | EV_CLEAR | EV_DISPATCH, 0, (void *)2) == 0, "add write");
+    int n = poll_ms(kq, ev, 4, 0);
+    const struct kevent *r = find(ev, n, s[0], EVFILT_READ), *w = find(ev, n, s[0], EVFILT_WRITE);
+    CHECK(n == 2 && r && w && r->udata == (void *)1 && w->udata == (void *)2, "both: n %d", n);
+    CHECK(r->flags == 0 && w->flags == (EV_CLEAR | EV_DISPATCH), "flags %#x, %#x", r->flags, w->flags);
+    for (int i = 0; i < 3; i++) {
+        n = poll_ms(kq, ev, 4, 0);
+        CHECK(n == 1 && ev[0].filter == EVFILT_READ, "level read only, write dispatched: n %d", n);
+    }
+    CHECK(change(kq, s[0], EVFILT_READ, EV_DISABLE, 0, (void *)1) == 0, "disable read");
+    CHECK(poll_ms(kq, ev, 4, 0) == 0, "with read disabled and write dispatched");
+    CHECK(change(kq, s[0], EVFILT_WRITE, EV_ENABLE, 0, (void *)2) == 0, "enable write");
+    n = poll_ms(kq, ev, 4, 0);
+    CHECK(n == 1 && ev[0].filter == EVFILT_WRITE, "write after its enable: n %d", n);
+    CHECK(poll_ms(kq, ev, 4, 0) == 0, "write not dispatched again, or read enabled with it");
+    CHECK(change(kq, s[0], EVFILT_READ, EV_ENABLE, 0, (void *)1) == 0, "enable read");
+    n = poll_ms(kq, ev, 4, 0);
+    CHECK(n == 1 && ev[0].filter == EVFILT_READ, "read after its enable: n %d", n);
+    CHECK(read(s[0], &c, 1) == 1 && poll_ms(kq, ev, 4, 0) == 0, "read drained");
+    CHECK(change(kq, s[0], EVFILT_WRITE, EV_DELETE, 0, NULL) == 0, "delete write");
+    CHECK(write(s[1], "y", 1) == 1, "write");
+    n = poll_ms(kq, ev, 4, 0);
+    CHECK(n == 1 && ev[0].filter == EVFILT_READ && ev[0].data == 1, "read after the write's delete: n %d", n);
+    close(s[1]);
+    n = poll_ms(kq, ev, 4, 0);
+    CHECK(n == 1 && ev[0].filter == EVFILT_READ && (ev[0].flags & EV_EOF), "EOF on read alone: n %d", n);
+    close(kq);
+    close(s[0]);
+}
+
 /* Fills the fd table (up to the soft limit) with dups of fd; returns how many it made. */
 static int fill_fds(int fd, int *fill, int room) {
     int n = 0;
@@ -704,7 +890,9 @@ int main(void) {
         {"read_and_write", t_read_and_write}, {"eof", t_eof}, {"tcp", t_tcp}, {"user", t_user},
         {"timeouts", t_timeouts}, {"eintr", t_eintr}, {"small_eventlist", t_small_eventlist},
         {"fd_reuse", t_fd_reuse}, {"fd_reuse_then_change", t_fd_reuse_then_change},
-        {"fd_closed_but_alive", t_fd_closed_but_alive}, {"emfile", t_emfile},
+        {"fd_closed_but_alive", t_fd_closed_but_alive}, {"close_registered", t_close_registered},
+        {"close_kq_then_sockets", t_close_kq_then_sockets}, {"reuse_old_file_alive", t_reuse_old_file_alive},
+        {"refused_connect", t_refused_connect}, {"modes_per_filter", t_modes_per_filter}, {"emfile", t_emfile},
         {"eventfd_timerfd", t_eventfd_timerfd}, {"threads", t_threads}, {"close_collects", t_close_collects},
     };
     int failures = 0;
