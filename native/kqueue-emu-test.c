@@ -2,7 +2,8 @@
  * kqueue-emu-test: checks libkqueue-emu.so against the BSD semantics kqueue-emu.h promises,
  * with real fds (pipes, socketpairs, loopback TCP, eventfd, timerfd) and threads. Prints one
  * line per test; exits 1 if any failed. Built twice by scripts/kqueue-emu: as is (macOS ABI)
- * and with -DKQEMU_FREEBSD against libkqueue-emu-freebsd.so. Timing checks have lower bounds
+ * and with -DKQEMU_FREEBSD against libkqueue-emu-freebsd.so. With --no-kcmp, kcmp(2) is made
+ * to fail first (seccomp), to check the emulator's fallbacks. Timing checks have lower bounds
  * only: the machines running this are noisy.
  */
 #define _GNU_SOURCE
@@ -23,10 +24,16 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
+
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 
 static bool failed;
 
@@ -882,7 +889,33 @@ static void t_close_collects(void) {
     kqueue_emu_collect();
 }
 
-int main(void) {
+/*
+ * For --no-kcmp: from here on kcmp(2) fails with EPERM in this process, as under Docker's
+ * default seccomp profile without CAP_SYS_PTRACE, so the emulator takes its fallbacks.
+ */
+static bool deny_kcmp(void) {
+#if defined(__x86_64__)
+    const uint32_t arch = AUDIT_ARCH_X86_64;
+#elif defined(__aarch64__)
+    const uint32_t arch = AUDIT_ARCH_AARCH64;
+#else
+    const uint32_t arch = 0;    /* unknown here: refused below */
+#endif
+    struct sock_filter f[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, arch, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_kcmp, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog prog = {sizeof f / sizeof f[0], f};
+    return arch && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0 &&
+           syscall(SYS_kcmp, getpid(), getpid(), 0, 0, 0) == -1 && errno == EPERM;
+}
+
+int main(int argc, char **argv) {
     static const struct { const char *name; void (*run)(void); } tests[] = {
         {"layout", t_layout}, {"kqueue_fd", t_kqueue_fd}, {"receipts", t_receipts},
         {"errors_without_receipt", t_errors_without_receipt}, {"level", t_level}, {"clear", t_clear},
@@ -895,6 +928,15 @@ int main(void) {
         {"refused_connect", t_refused_connect}, {"modes_per_filter", t_modes_per_filter}, {"emfile", t_emfile},
         {"eventfd_timerfd", t_eventfd_timerfd}, {"threads", t_threads}, {"close_collects", t_close_collects},
     };
+    bool no_kcmp = argc == 2 && strcmp(argv[1], "--no-kcmp") == 0;
+    if (argc > 1 && !no_kcmp) {
+        fprintf(stderr, "usage: %s [--no-kcmp]\n", argv[0]);
+        return 2;
+    }
+    if (no_kcmp && !deny_kcmp()) {
+        fprintf(stderr, "--no-kcmp: cannot make kcmp fail: %s\n", strerror(errno));
+        return 2;
+    }
     int failures = 0;
     signal(SIGPIPE, SIG_IGN);
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
@@ -909,6 +951,6 @@ int main(void) {
 #else
     const char *abi = "macOS";
 #endif
-    printf("%s ABI: %d of %zu failed\n", abi, failures, sizeof tests / sizeof tests[0]);
+    printf("%s ABI%s: %d of %zu failed\n", abi, no_kcmp ? ", kcmp refused" : "", failures, sizeof tests / sizeof tests[0]);
     return failures ? 1 : 0;
 }

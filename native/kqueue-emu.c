@@ -32,10 +32,11 @@
  *   EV_DISABLE -> MOD to no events with EPOLLONESHOT: the entry stays (the check needs it) and
  *     a hang-up or error, which epoll always reports, wakes the queue once, is dropped, and
  *     disarms it; EV_ENABLE -> MOD back to the knote's mask (a ready fd is reported at once).
- * Where kcmp is refused (ENOSYS, EPERM under some seccomp profiles, EINVAL before Linux 5.12)
- * the check falls back to fstat: N must have the device and inode the file had when the knote
- * was made; and a kq number is recognised by EPOLL_CTL_MOD of the queue's READ child set in
- * it, which succeeds in that queue's P only (epolls all share one inode).
+ * Where kcmp is refused (EPERM under Docker's default seccomp profile without CAP_SYS_PTRACE,
+ * EINVAL before Linux 5.12, ENOSYS without CONFIG_KCMP) the check falls back to fstat: N must
+ * have the device and inode the file had when the knote was made; and a kq number is
+ * recognised by EPOLL_CTL_MOD of the queue's READ child set in it, which succeeds in that
+ * queue's P only (epolls all share one inode). kqueue-emu-test --no-kcmp runs that way.
  *
  * Followed from the BSD sources, where the man pages are silent: a change to an existing
  * knote (anything but EV_DELETE) replaces its udata; EV_ADD on an existing knote neither
@@ -163,7 +164,7 @@ static int set_of(int16_t filter) {
 
 static bool kcmp_refused(void) {    /* after a kcmp that failed with errno */
     if (errno == EBADF || errno == ENOENT) return false;
-    atomic_store(&no_kcmp, true);   /* ENOSYS, EPERM from a seccomp profile, EINVAL before 5.12 */
+    atomic_store(&no_kcmp, true);   /* EPERM (seccomp), EINVAL (before 5.12), ENOSYS */
     return true;
 }
 
