@@ -589,7 +589,7 @@ int kqueue(void) {
         pthread_mutex_unlock(&registry_mu);
         return fail(err);
     }
-    if (registry[fd]) unlist(fd);       /* cannot be (collect_closed saw the number free): be safe */
+    if (registry[fd]) unlist(fd);       /* a kq closed (by another thread) since collect_closed */
     registry[fd] = q;
     pthread_mutex_unlock(&registry_mu);
     return fd;
