@@ -2,16 +2,41 @@
  * kqueue-emu.c: kqueue(2)/kevent(2) over Linux epoll, for tests. kqueue-emu.h says what is
  * emulated; this file says how, and what it does not model.
  *
- * A queue is an epoll instance plus a table of knotes. Each knote owns one fd in the epoll
- * set: a private dup of its ident (EVFILT_READ/WRITE) or an eventfd (EVFILT_USER, whose
- * counter is the "triggered" state). The epoll data of that fd is the knote's slot and the
- * slot's generation, so an event that raced with a delete (and maybe a re-add in the same
- * slot) misses and is dropped. The modes map onto epoll like this:
- *   level-triggered (default) -> level epoll entry; EV_CLEAR -> EPOLLET (for EVFILT_USER:
- *   the eventfd is read, resetting it, as the event is reported); EV_ONESHOT and
- *   EV_DISPATCH -> EPOLLONESHOT, then the knote is dropped or marked disabled;
- *   EV_DISABLE -> EPOLL_CTL_DEL (a disabled epoll entry would still report EPOLLHUP and
- *   EPOLLERR), EV_ENABLE -> EPOLL_CTL_ADD, or MOD to re-arm after EPOLLONESHOT.
+ * A queue is a tree of epoll sets plus a table of knotes. The kq fd handed out is the parent
+ * epoll P; the emulator keeps a private dup of P (to wait on, and to recognise the kq number
+ * with kcmp KCMP_FILE) and three child epoll sets of its own, each in P with EPOLLIN: one for
+ * EVFILT_READ knotes, one for EVFILT_WRITE, one for EVFILT_USER. A READ or WRITE knote puts
+ * the USER'S OWN fd number in its child set (no dup: closing the fd releases the file, as on
+ * BSD), so the read and the write knote of one fd are separate entries with their own modes.
+ * An EVFILT_USER knote owns an eventfd, whose counter is its "triggered" state. kevent()
+ * waits on P, then takes events from the ready children with epoll_wait(child, ..., 0), never
+ * more than there are free slots left (what is not taken stays for the next call), starting
+ * with a different child each time. The epoll data of an entry is the knote's slot and the
+ * slot's generation: an event of a knote deleted (its slot maybe reused since) is dropped.
+ *
+ * Closed and reused fds. BSD drops an fd's knotes when the fd is closed; epoll removes an
+ * entry only when the FILE is released, and cannot see close(2). So before an event of knote
+ * (N, filter) is reported, and before a change to an existing knote (N, filter) is applied,
+ * the emulator checks with kcmp KCMP_EPOLL_TFD that the file open at N now is one its child
+ * set holds under N. If not (N closed, or another file took the number) the knote is forgotten
+ * -- its entry cannot be deleted, since N no longer names that file -- its event is dropped,
+ * and N is treated as a new fd: EV_ADD makes a new knote, EV_DELETE gives ENOENT (EBADF when
+ * N is not open). The forgotten entry stays in the child set until its file is released (say,
+ * when the user's own dup of it is closed); it must not fire forever, hence the modes:
+ *   level-triggered (default) -> EPOLLONESHOT, re-armed (EPOLL_CTL_MOD) only once the check
+ *     passed and the event was reported, so a forgotten entry fires at most once;
+ *   EV_CLEAR -> EPOLLET (a forgotten entry fires only on new edges, each dropped by the check;
+ *     for EVFILT_USER the eventfd is read, resetting it, as the event is reported);
+ *   EV_DISPATCH -> EPOLLONESHOT, the knote marked disabled once reported;
+ *   EV_ONESHOT -> EPOLLONESHOT, the knote deleted once reported;
+ *   EV_DISABLE -> MOD to no events with EPOLLONESHOT: the entry stays (the check needs it) and
+ *     a hang-up or error, which epoll always reports, wakes the queue once, is dropped, and
+ *     disarms it; EV_ENABLE -> MOD back to the knote's mask (a ready fd is reported at once).
+ * Where kcmp is refused (EPERM under Docker's default seccomp profile without CAP_SYS_PTRACE,
+ * EINVAL before Linux 5.12, ENOSYS without CONFIG_KCMP) the check falls back to fstat: N must
+ * have the device and inode the file had when the knote was made; and a kq number is
+ * recognised by EPOLL_CTL_MOD of the queue's READ child set in it, which succeeds in that
+ * queue's P only (epolls all share one inode). kqueue-emu-test --no-kcmp runs that way.
  *
  * Followed from the BSD sources, where the man pages are silent: a change to an existing
  * knote (anything but EV_DELETE) replaces its udata; EV_ADD on an existing knote neither
@@ -25,15 +50,24 @@
  *    eventfd, timerfd; BSD gives the listen backlog for a listener), and for EVFILT_WRITE
  *    SO_SNDBUF minus queued bytes, or pipe size minus queued bytes, else 1.
  *  - EV_EOF comes from EPOLLRDHUP/EPOLLHUP/EPOLLERR, so it follows Linux: a pipe reports it
- *    when the last writer is gone (as BSD), a socket when the peer shut down or reset; a
- *    never-connected TCP socket reports EPOLLHUP, hence EV_EOF, where BSD reports nothing.
- *  - fflags of an EV_EOF entry is SO_ERROR, and on Linux reading SO_ERROR CLEARS it: after
- *    such an entry (say ECONNRESET) a read(2) on the socket returns 0 instead of failing,
- *    and a second knote of the same socket in the same batch sees fflags 0.
+ *    when the last writer is gone (as BSD), a socket when the peer shut down or reset or a
+ *    connect failed; a never-connected TCP socket reports EPOLLHUP, hence EV_EOF, where BSD
+ *    reports nothing.
+ *  - fflags of an EV_EOF entry is 0 (on BSD it holds the socket's error). Reading SO_ERROR
+ *    would clear it on Linux, so the emulator leaves it pending: the caller's getsockopt
+ *    (SO_ERROR) or read(2) still sees it, say ECONNREFUSED after a failed connect.
  *  - A level-triggered event is reported as epoll saw it; if another thread drained the fd
  *    in between, the entry is spurious (BSD re-checks the filter before copying out).
+ *  - Not detected: N closed and then made to refer again (dup2) to a file that was once
+ *    registered under N in that child set -- the knote survives, where BSD would drop it.
+ *    Without kcmp, likewise any file of the same inode (a FIFO opened twice).
  *  - NOTE_LOWAT and every other NOTE_* of EVFILT_READ/WRITE are ignored; regular files and
- *    directories are refused with EPERM (epoll's answer; BSD calls them always ready).
+ *    directories are refused with EPERM (epoll's answer; BSD calls them always ready). A kq
+ *    in a kq is two epoll levels deeper, so epoll's nesting limit comes sooner; a kq in
+ *    itself gives ELOOP.
+ *  - After close(kq) the queue's own fds (the dup of P, the three child sets, the eventfds
+ *    of its EVFILT_USER knotes) stay open until the next kqueue() call, the next kevent() on
+ *    that number, or kqueue_emu_collect(). They hold no user file open.
  *  - kqueues are inherited by fork(2) here (the epoll fd is), BSD's are not; a dup of a kq
  *    fd is not a kq here (EBADF); closing a kq does not wake a thread blocked in kevent on
  *    it (it waits for an event or its timeout).
@@ -74,25 +108,30 @@ _Static_assert(offsetof(struct kevent, filter) == 8 && offsetof(struct kevent, f
                offsetof(struct kevent, fflags) == 12 && offsetof(struct kevent, data) == 16 &&
                offsetof(struct kevent, udata) == 24, "kevent offsets");
 
-#define PRIVATE_FD_FLOOR 512        /* private fds go at or above this when the limit allows */
+#define PRIVATE_FD_FLOOR 512        /* the emulator's fds go at or above this when the limit allows */
 #define FOREVER_SECONDS 1000000000L /* a timeout of 31 years or more waits forever */
+#define NSETS 3                     /* child sets: [0] EVFILT_READ, [1] EVFILT_WRITE, [2] EVFILT_USER */
 
 struct knote {
     uintptr_t ident;
     void *udata;
     intptr_t sdata;         /* EVFILT_USER: data of the last change, reported back */
-    int fd;                 /* the dup of ident, or the eventfd; -1 marks a free slot */
+    dev_t dev;              /* READ/WRITE: the file's device and inode, for the check without kcmp */
+    ino_t ino;
+    int fd;                 /* the fd in the child set: ident, or the eventfd; -1 marks a free slot */
     int next_free;
     uint32_t gen;           /* bumped when the slot is freed */
     uint32_t sfflags;       /* EVFILT_USER: the saved fflags (low 24 bits) */
     int16_t filter;
     uint16_t mode;          /* EV_ONESHOT|EV_CLEAR|EV_DISPATCH as given when created */
-    bool disabled, in_set;  /* in_set: fd is in the epoll set (maybe disarmed by ONESHOT) */
+    bool disabled;
 };
 
 struct kq {
     pthread_mutex_t mu;     /* guards everything below but refs; never held while waiting */
-    int ep;                 /* private dup of the epoll fd handed out */
+    int ep;                 /* private dup of the epoll fd handed out (P) */
+    int set[NSETS];         /* the child epoll sets, each in P with its index as data */
+    int turn;               /* the child drained first next time */
     int refs;               /* one for the registry, one per kevent() under way */
     struct knote *kn;
     int nkn, free_slot;
@@ -110,32 +149,51 @@ static int fail(int err) {
     return -1;
 }
 
-static int private_dup(int fd) {
+/* Moves an fd of the emulator's own to PRIVATE_FD_FLOOR or above, where the limit allows. */
+static int above_floor(int fd) {
+    if (fd < 0 || fd >= PRIVATE_FD_FLOOR) return fd;
     int d = fcntl(fd, F_DUPFD_CLOEXEC, PRIVATE_FD_FLOOR);
-    if (d < 0 && errno != EBADF) d = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    if (d < 0) return fd;
+    close(fd);
     return d;
 }
 
-static int private_eventfd(void) {
-    int e = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (e < 0) return -1;
-    int d = private_dup(e), err = errno;
-    close(e);
-    errno = err;
-    return d;
+static int set_of(int16_t filter) {
+    return filter == EVFILT_READ ? 0 : filter == EVFILT_WRITE ? 1 : 2;
 }
 
-/* Are fds a and b the same open file? kcmp(2); dev+inode where kcmp is refused. */
-static bool same_file(int a, int b) {
+static bool kcmp_refused(void) {    /* after a kcmp that failed with errno */
+    if (errno == EBADF || errno == ENOENT) return false;
+    atomic_store(&no_kcmp, true);   /* EPERM (seccomp), EINVAL (before 5.12), ENOSYS */
+    return true;
+}
+
+/* Is fd still the epoll handed out for q (not closed, not another file since)? */
+static bool is_queue(const struct kq *q, int fd) {
     if (!atomic_load(&no_kcmp)) {
         pid_t self = getpid();
-        long r = syscall(SYS_kcmp, self, self, KCMP_FILE, a, b);
+        long r = syscall(SYS_kcmp, self, self, KCMP_FILE, fd, q->ep);
         if (r >= 0) return r == 0;
-        if (errno == EBADF) return false;
-        atomic_store(&no_kcmp, true);   /* ENOSYS, or EPERM from a seccomp profile */
+        if (!kcmp_refused()) return false;
     }
-    struct stat sa, sb;
-    return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    struct epoll_event ev = {.events = EPOLLIN, .data.u64 = 0};
+    return epoll_ctl(fd, EPOLL_CTL_MOD, q->set[0], &ev) == 0;  /* set[0] is in q's P, and no other */
+}
+
+/* Is the file open at kn's fd now one that kn's child set holds under that number? */
+static bool still_open(const struct kq *q, const struct knote *kn) {
+    if (!atomic_load(&no_kcmp)) {
+        pid_t self = getpid();
+        for (uint32_t off = 0;; off++) {    /* forgotten entries may share the number: try each */
+            struct kcmp_epoll_slot slot = {.efd = q->set[set_of(kn->filter)], .tfd = kn->fd, .toff = off};
+            long r = syscall(SYS_kcmp, self, self, KCMP_EPOLL_TFD, kn->fd, &slot);
+            if (r == 0) return true;
+            if (r < 0) break;
+        }
+        if (!kcmp_refused()) return false;
+    }
+    struct stat st;
+    return fstat(kn->fd, &st) == 0 && st.st_dev == kn->dev && st.st_ino == kn->ino;
 }
 
 /* ---- knote table ---- */
@@ -178,50 +236,38 @@ static bool grow_byfd(struct kq *q, int fd) {
 }
 
 static uint32_t epoll_mask(const struct knote *kn) {
+    if (kn->disabled) return EPOLLONESHOT;  /* no events; a HUP or ERR fires once and disarms it */
     uint32_t m = kn->filter == EVFILT_WRITE ? EPOLLOUT : kn->filter == EVFILT_READ ? EPOLLIN | EPOLLRDHUP : EPOLLIN;
-    if ((kn->mode & EV_CLEAR) && kn->filter != EVFILT_USER) m |= EPOLLET;
-    if (kn->mode & (EV_ONESHOT | EV_DISPATCH)) m |= EPOLLONESHOT;
-    return m;
+    if (!(kn->mode & EV_CLEAR) || kn->filter == EVFILT_USER) return m | EPOLLONESHOT;  /* level: re-armed */
+    return m | EPOLLET | (kn->mode & (EV_ONESHOT | EV_DISPATCH) ? EPOLLONESHOT : 0);
 }
 
-static int arm(struct kq *q, int i) {
+/* Puts kn's mask (and tag) on its entry with op; returns 0 or an errno. */
+static int arm(struct kq *q, int i, int op) {
     struct knote *kn = &q->kn[i];
+    int set = q->set[set_of(kn->filter)];
     struct epoll_event ev = {.events = epoll_mask(kn), .data.u64 = (uint64_t)kn->gen << 32 | (uint32_t)i};
-    if (epoll_ctl(q->ep, kn->in_set ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, kn->fd, &ev) < 0) return errno;
-    kn->in_set = true;
-    kn->disabled = false;
-    return 0;
+    if (epoll_ctl(set, op, kn->fd, &ev) == 0) return 0;
+    if (op == EPOLL_CTL_ADD && errno == EEXIST && epoll_ctl(set, EPOLL_CTL_MOD, kn->fd, &ev) == 0)
+        return 0;   /* a forgotten knote's entry for this very file (N was pointed at it again) */
+    return errno;
 }
 
-static void disarm(struct kq *q, struct knote *kn) {
-    if (kn->in_set) epoll_ctl(q->ep, EPOLL_CTL_DEL, kn->fd, NULL);
-    kn->in_set = false;
-    kn->disabled = true;
-}
-
-static void drop(struct kq *q, int i) {
+/* Frees kn's slot. Its entry, if any is left, carries a stale generation from now on. */
+static void forget(struct kq *q, int i) {
     struct knote *kn = &q->kn[i];
-    disarm(q, kn);      /* before close: the user's fd may keep the file, and its epoll entry, alive */
-    close(kn->fd);
-    if (kn->filter != EVFILT_USER) q->byfd[2 * kn->ident + (kn->filter == EVFILT_WRITE)] = 0;
+    if (kn->filter == EVFILT_USER) close(kn->fd);
+    else q->byfd[2 * kn->ident + (kn->filter == EVFILT_WRITE)] = 0;
     kn->fd = -1;
     kn->gen++;
     kn->next_free = q->free_slot;
     q->free_slot = i;
 }
 
-/* Drops the knotes of fd whose dup is no longer the file fd names (BSD dropped them at close). */
-static void forget_if_closed(struct kq *q, int fd) {
-    for (int w = 0; w < 2; w++) {
-        int i = find_fd(q, fd, w ? EVFILT_WRITE : EVFILT_READ);
-        if (i >= 0 && !same_file(fd, q->kn[i].fd)) drop(q, i);
-    }
-}
-
-static void forget_all_closed(struct kq *q) {
-    for (int i = 0; i < q->nkn; i++)
-        if (q->kn[i].fd >= 0 && q->kn[i].filter != EVFILT_USER && !same_file((int)q->kn[i].ident, q->kn[i].fd))
-            drop(q, i);
+/* Deletes a knote whose fd still names its file (checked, or an eventfd of ours). */
+static void drop(struct kq *q, int i) {
+    epoll_ctl(q->set[set_of(q->kn[i].filter)], EPOLL_CTL_DEL, q->kn[i].fd, NULL);
+    forget(q, i);
 }
 
 /* ---- changes ---- */
@@ -243,28 +289,37 @@ static void touch_user(struct knote *kn, const struct kevent *c) {
     if (c->fflags & NOTE_TRIGGER) trigger(kn);
 }
 
+static int user_eventfd(void) {
+    int e = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (e < 0 && errno == EMFILE && kqueue_emu_collect() > 0)  /* closed queues hold fds: reclaim them */
+        e = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    return above_floor(e);
+}
+
 static int create(struct kq *q, const struct kevent *c, int *slot) {
-    int fd;
-    for (int tries = 0;; tries++) {
-        fd = c->filter == EVFILT_USER ? private_eventfd() : private_dup((int)c->ident);
-        if (fd >= 0 || errno != EMFILE || tries) break;
-        forget_all_closed(q);   /* knotes of fds closed behind our back hold fds: reclaim them */
-    }
-    if (fd < 0) return errno;
-    int i = c->filter == EVFILT_USER || grow_byfd(q, (int)c->ident) ? new_slot(q) : -1;
+    bool user = c->filter == EVFILT_USER;
+    struct stat st = {0};
+    int fd = user ? user_eventfd() : (int)c->ident;
+    if (fd < 0 || (!user && fstat(fd, &st) < 0)) return errno;
+    int i = user || grow_byfd(q, fd) ? new_slot(q) : -1;
     if (i < 0) {
-        close(fd);
+        if (user) close(fd);
         return ENOMEM;
     }
     struct knote *kn = &q->kn[i];
-    *kn = (struct knote){.ident = c->ident, .udata = c->udata, .fd = fd, .gen = kn->gen, .filter = c->filter,
-                         .mode = c->flags & (EV_ONESHOT | EV_CLEAR | EV_DISPATCH), .disabled = true};
-    if (c->filter == EVFILT_USER) {
+    *kn = (struct knote){.ident = c->ident, .udata = c->udata, .dev = st.st_dev, .ino = st.st_ino, .fd = fd,
+                         .gen = kn->gen, .filter = c->filter, .mode = c->flags & (EV_ONESHOT | EV_CLEAR | EV_DISPATCH),
+                         .disabled = c->flags & EV_DISABLE};
+    if (!user) q->byfd[2 * c->ident + (c->filter == EVFILT_WRITE)] = i + 1;
+    int err = arm(q, i, EPOLL_CTL_ADD);
+    if (err) {
+        forget(q, i);
+        return err;
+    }
+    if (user) {
         kn->sfflags = c->fflags & NOTE_FFLAGSMASK;
         kn->sdata = c->data;
         if (c->fflags & NOTE_TRIGGER) trigger(kn);
-    } else {
-        q->byfd[2 * c->ident + (c->filter == EVFILT_WRITE)] = i + 1;
     }
     *slot = i;
     return 0;
@@ -277,8 +332,11 @@ static int apply(struct kq *q, const struct kevent *c) {
         i = find_user(q, c->ident);
     } else if (c->filter == EVFILT_READ || c->filter == EVFILT_WRITE) {
         if (c->ident > INT_MAX || fcntl((int)c->ident, F_GETFD) < 0) return EBADF;
-        forget_if_closed(q, (int)c->ident);
         i = find_fd(q, (int)c->ident, c->filter);
+        if (i >= 0 && !still_open(q, &q->kn[i])) {
+            forget(q, i);   /* its fd was closed: BSD dropped the knote then */
+            i = -1;
+        }
     } else {
         return EINVAL;
     }
@@ -286,18 +344,22 @@ static int apply(struct kq *q, const struct kevent *c) {
         if (!(c->flags & EV_ADD)) return ENOENT;
         if ((err = create(q, c, &i))) return err;
         if (c->flags & EV_DELETE) drop(q, i);
-        else if (!(c->flags & EV_DISABLE) && (err = arm(q, i))) drop(q, i);
-        return err;
+        return 0;
     }
     struct knote *kn = &q->kn[i];
     if (c->flags & EV_DELETE) {
         drop(q, i);
         return 0;
     }
-    if (c->flags & EV_ENABLE) {
-        if (kn->disabled && (err = arm(q, i))) return err;
-    } else if (c->flags & EV_DISABLE) {
-        disarm(q, kn);
+    if ((c->flags & EV_ENABLE) && kn->disabled) {
+        kn->disabled = false;
+        if ((err = arm(q, i, EPOLL_CTL_MOD))) {
+            kn->disabled = true;
+            return err;
+        }
+    } else if ((c->flags & (EV_ENABLE | EV_DISABLE)) == EV_DISABLE && !kn->disabled) {
+        kn->disabled = true;
+        if ((err = arm(q, i, EPOLL_CTL_MOD))) return err;
     }
     kn->udata = c->udata;
     if (c->filter == EVFILT_USER) touch_user(kn, c);
@@ -320,38 +382,43 @@ static intptr_t writable(int fd) {
     return size > queued ? size - queued : 1;
 }
 
-static uint32_t socket_error(int fd) {
-    int err = 0;
-    socklen_t len = sizeof err;
-    return getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 ? (uint32_t)err : 0;
-}
-
-/* Turns one epoll event into an entry at out; false if the event is stale. */
+/* Turns one epoll event into an entry at out; false if the event is dropped. */
 static bool report(struct kq *q, uint64_t tag, uint32_t revents, struct kevent *out) {
     uint32_t i = (uint32_t)tag;
     if (i >= (uint32_t)q->nkn) return false;
     struct knote *kn = &q->kn[i];
     if (kn->fd < 0 || kn->gen != (uint32_t)(tag >> 32) || kn->disabled) return false;
-    *out = (struct kevent){.ident = kn->ident, .filter = kn->filter, .flags = kn->mode, .udata = kn->udata};
+    struct kevent e = {.ident = kn->ident, .filter = kn->filter, .flags = kn->mode, .udata = kn->udata};
     if (kn->filter == EVFILT_USER) {
         uint64_t count;
-        if ((kn->mode & EV_CLEAR) && read(kn->fd, &count, sizeof count) != sizeof count)
-            return false;       /* another waiter reported (and cleared) it first */
-        out->fflags = kn->sfflags;
-        out->data = kn->sdata;
+        if ((kn->mode & EV_CLEAR) && read(kn->fd, &count, sizeof count) != sizeof count) {
+            arm(q, (int)i, EPOLL_CTL_MOD);  /* not triggered after all */
+            return false;
+        }
+        e.fflags = kn->sfflags;
+        e.data = kn->sdata;
     } else {
-        if (!same_file((int)kn->ident, kn->fd)) {
-            drop(q, (int)i);    /* the fd was closed: BSD would have dropped the knote then */
+        if (!still_open(q, kn)) {
+            forget(q, (int)i);  /* the fd was closed: BSD would have dropped the knote then */
             return false;
         }
         uint32_t eof = EPOLLHUP | EPOLLERR | (kn->filter == EVFILT_READ ? EPOLLRDHUP : 0);
-        if (revents & eof) out->flags |= EV_EOF;
-        if (revents & EPOLLERR) out->fflags = socket_error(kn->fd);
-        out->data = kn->filter == EVFILT_READ ? readable(kn->fd) : writable(kn->fd);
+        if (revents & eof) e.flags |= EV_EOF;   /* fflags stays 0: see "Not modelled" */
+        e.data = kn->filter == EVFILT_READ ? readable(kn->fd) : writable(kn->fd);
     }
+    *out = e;
     if (kn->mode & EV_ONESHOT) drop(q, (int)i);
-    else if (kn->mode & EV_DISPATCH) kn->disabled = true;  /* EPOLLONESHOT has disarmed it */
+    else if (kn->mode & EV_DISPATCH) kn->disabled = true;       /* EPOLLONESHOT disarmed it */
+    else if ((epoll_mask(kn) & EPOLLONESHOT) && arm(q, (int)i, EPOLL_CTL_MOD)) forget(q, (int)i);
     return true;
+}
+
+/* Reports up to room events of child set s at out; returns how many. */
+static int drain(struct kq *q, int s, struct kevent *out, int room) {
+    struct epoll_event ev[256];
+    int n = epoll_wait(q->set[s], ev, room < 256 ? room : 256, 0), got = 0;
+    for (int k = 0; k < n; k++) got += report(q, ev[k].data.u64, ev[k].events, &out[got]);
+    return got;
 }
 
 static int epoll_wait_ts(int ep, struct epoll_event *ev, int n, const struct timespec *t) {
@@ -392,17 +459,24 @@ static int wait_events(struct kq *q, struct kevent *out, int max, const struct t
         }
     }
     for (;;) {
-        struct epoll_event ev[256];     /* never more than there are free slots in out */
-        int n = epoll_wait_ts(q->ep, ev, max < 256 ? max : 256, t), got = 0;
+        struct epoll_event ready[NSETS];
+        int n = epoll_wait_ts(q->ep, ready, NSETS, t), got = 0;
         if (n < 0) {
             *err = errno;               /* EINTR included, as on BSD */
             return 0;
         }
+        unsigned sets = 0;
+        for (int k = 0; k < n; k++)
+            if (ready[k].data.u64 < NSETS) sets |= 1u << ready[k].data.u64;
         pthread_mutex_lock(&q->mu);
-        for (int k = 0; k < n; k++) got += report(q, ev[k].data.u64, ev[k].events, &out[got]);
+        for (int k = 0; k < NSETS && got < max; k++) {
+            int s = (q->turn + k) % NSETS;     /* each child at most once: level entries are re-armed */
+            if (sets >> s & 1) got += drain(q, s, out + got, max - got);
+        }
+        q->turn = (q->turn + 1) % NSETS;
         pthread_mutex_unlock(&q->mu);
         if (got) return got;
-        if (t && !time_left(&end, &left)) return 0;     /* only stale events: wait out the rest */
+        if (t && !time_left(&end, &left)) return 0;     /* only dropped events: wait out the rest */
     }
 }
 
@@ -410,12 +484,36 @@ static int wait_events(struct kq *q, struct kevent *out, int max, const struct t
 
 static void destroy(struct kq *q) {
     for (int i = 0; i < q->nkn; i++)
-        if (q->kn[i].fd >= 0) close(q->kn[i].fd);
-    close(q->ep);
+        if (q->kn[i].fd >= 0 && q->kn[i].filter == EVFILT_USER) close(q->kn[i].fd);
+    for (int s = 0; s < NSETS; s++)
+        if (q->set[s] >= 0) close(q->set[s]);
+    if (q->ep >= 0) close(q->ep);
     pthread_mutex_destroy(&q->mu);
     free(q->kn);
     free(q->byfd);
     free(q);
+}
+
+/* Makes a queue for the new epoll fd kqfd (which it does not close); NULL with errno if it cannot. */
+static struct kq *new_queue(int kqfd) {
+    struct kq *q = calloc(1, sizeof *q);
+    if (!q) return NULL;
+    pthread_mutex_init(&q->mu, NULL);
+    q->refs = 1;
+    q->free_slot = -1;
+    q->ep = fcntl(kqfd, F_DUPFD_CLOEXEC, PRIVATE_FD_FLOOR);
+    if (q->ep < 0) q->ep = fcntl(kqfd, F_DUPFD_CLOEXEC, 0);
+    bool ok = q->ep >= 0;
+    for (int s = 0; s < NSETS; s++) {
+        q->set[s] = ok ? above_floor(epoll_create1(EPOLL_CLOEXEC)) : -1;
+        struct epoll_event ev = {.events = EPOLLIN, .data.u64 = (uint64_t)s};
+        ok = ok && q->set[s] >= 0 && epoll_ctl(kqfd, EPOLL_CTL_ADD, q->set[s], &ev) == 0;
+    }
+    if (ok) return q;
+    int err = errno;
+    destroy(q);
+    errno = err;
+    return NULL;
 }
 
 /* The rest takes registry_mu. */
@@ -432,7 +530,7 @@ static void unlist(int fd) {
 static int collect_closed(void) {
     int n = 0;
     for (int fd = 0; fd < nregistry; fd++)
-        if (registry[fd] && !same_file(fd, registry[fd]->ep)) {
+        if (registry[fd] && !is_queue(registry[fd], fd)) {
             unlist(fd);
             n++;
         }
@@ -453,7 +551,7 @@ static bool grow_registry(int fd) {
 static struct kq *acquire(int fd) {
     pthread_mutex_lock(&registry_mu);
     struct kq *q = fd >= 0 && fd < nregistry ? registry[fd] : NULL;
-    if (q && !same_file(fd, q->ep)) {   /* closed by the user, the number maybe taken again */
+    if (q && !is_queue(q, fd)) {        /* closed by the user, the number maybe taken again */
         unlist(fd);
         q = NULL;
     }
@@ -478,25 +576,20 @@ int kqueue_emu_collect(void) {
 int kqueue(void) {
     pthread_mutex_lock(&registry_mu);
     collect_closed();
-    int fd = epoll_create1(EPOLL_CLOEXEC), ep = fd < 0 ? -1 : private_dup(fd);
-    struct kq *q = ep < 0 ? NULL : calloc(1, sizeof *q);
+    int fd = epoll_create1(EPOLL_CLOEXEC);
+    struct kq *q = fd < 0 ? NULL : new_queue(fd);
     if (q && !grow_registry(fd)) {
-        free(q);
+        destroy(q);
         q = NULL;
         errno = ENOMEM;
     }
     if (!q) {
         int err = errno;
-        if (ep >= 0) close(ep);
         if (fd >= 0) close(fd);
         pthread_mutex_unlock(&registry_mu);
         return fail(err);
     }
-    pthread_mutex_init(&q->mu, NULL);
-    q->ep = ep;
-    q->refs = 1;
-    q->free_slot = -1;
-    if (registry[fd]) unlist(fd);       /* stale, but unseen (dev+inode cannot tell epolls apart) */
+    if (registry[fd]) unlist(fd);       /* a kq closed (by another thread) since collect_closed */
     registry[fd] = q;
     pthread_mutex_unlock(&registry_mu);
     return fd;

@@ -6,31 +6,36 @@
  * FreeBSD 12+ ABI). Semantics follow the FreeBSD and macOS kevent(2) man pages for the
  * three filters emulated: EVFILT_READ, EVFILT_WRITE (any fd epoll accepts) and EVFILT_USER.
  * Any other filter is refused with EINVAL. errno values are LINUX's (ECONNRESET is 104
- * here, 54 on BSD), in errno, in EV_ERROR entries' data and in EV_EOF entries' fflags.
+ * here, 54 on BSD), in errno and in EV_ERROR entries' data.
  *
  * Design, in short (kqueue-emu.c has the details):
- *  - kqueue() returns an epoll fd (close-on-exec). The emulator keeps a private dup of it to
+ *  - kqueue() returns an epoll fd P (close-on-exec). The emulator keeps a private dup of it to
  *    wait on and to recognise it: every kevent() checks with kcmp(2) that the number given is
- *    still that epoll file, else EBADF.
- *  - Each knote holds a PRIVATE DUP of its fd (or, for EVFILT_USER, an eventfd), and that dup
- *    is what sits in the epoll set, so the read and the write knote of one fd are separate
- *    epoll entries with their own EPOLLET/EPOLLONESHOT modes. Cost: one extra fd per knote;
- *    when the dup fails (EMFILE) that is the change's error.
+ *    still that epoll file, else EBADF. P holds three child epoll sets of the emulator's own:
+ *    READ knotes, WRITE knotes, and EVFILT_USER knotes (an eventfd each).
+ *  - A READ or WRITE knote registers the USER'S fd itself (no dup), so closing the fd releases
+ *    the file at once (the peer sees EOF), even with the knote or the whole kq left behind.
+ *    The read and the write knote of one fd are in different child sets, with their own modes.
  *  - BSD drops an fd's knotes when the fd is closed; epoll cannot see close(2). So before an
  *    event is reported, and before a change on ident N is applied, the emulator checks that
- *    N is still the same open file as its dup (kcmp KCMP_FILE; fstat dev+inode if kcmp is
- *    refused). If not (N closed, or another file took the number) the knote is dropped
- *    silently, its pending event is never reported, and N is treated as a new fd: EV_ADD
- *    makes a new knote, EV_DELETE gives ENOENT (EBADF if N is not open at all).
- *    Not detected: N closed and then made to refer to the SAME open file again (dup2 of
- *    another fd of that file onto N) -- the knote then survives, where BSD would drop it.
- *  - After close(kq) the queue's private fds (its epoll dup and one per knote) stay open
- *    until the next kqueue() call, the next kevent() on that number, or kqueue_emu_collect().
+ *    the file open at N is one its child set holds under N (kcmp KCMP_EPOLL_TFD, Linux 5.12+;
+ *    fstat dev+inode if kcmp is refused). If not (N closed, or another file took the number)
+ *    the knote is dropped silently, its pending event is never reported, and N is treated as
+ *    a new fd: EV_ADD makes a new knote, EV_DELETE gives ENOENT (EBADF if N is not open).
+ *    Level-triggered entries are EPOLLONESHOT inside, re-armed after each report, so the entry
+ *    of a closed fd whose file lives on elsewhere cannot fire over and over.
+ *    Not detected: N closed and then made to refer again (dup2) to a file once registered
+ *    under N in that queue -- the knote then survives, where BSD would drop it.
+ *  - EV_EOF entries have fflags 0: the socket error is left pending for getsockopt(SO_ERROR)
+ *    or read(2), since reading SO_ERROR would clear it on Linux (BSD puts it in fflags).
+ *  - After close(kq) the queue's private fds (its epoll dup, the child sets, the eventfds)
+ *    stay open until the next kqueue() call, the next kevent() on that number, or
+ *    kqueue_emu_collect(). They keep no user file open.
  *  - One mutex per queue, never held while waiting: another thread may kevent() the same kq
  *    (say, an EVFILT_USER NOTE_TRIGGER) while one is blocked in it, and wakes it.
  * Where the man pages are silent the emulator does what the BSD kernels' sources do (every
  * change but EV_DELETE replaces udata; EV_ADD does not re-enable; ...): kqueue-emu.c lists
- * those, and what is not modelled (data counts, SO_ERROR being consumed, fork, ...).
+ * those, and what is not modelled (data counts, EV_EOF's fflags, fork, ...).
  */
 #ifndef KQUEUE_EMU_H
 #define KQUEUE_EMU_H
@@ -88,7 +93,7 @@ struct kevent {
 #define EV_DISPATCH     0x0080      /* disabled after each event */
 #define EV_SYSFLAGS     0xF000      /* ignored on input */
 #define EV_ERROR        0x4000      /* output: data holds an errno (or 0 for a receipt) */
-#define EV_EOF          0x8000      /* output: end of file; fflags may hold a socket error */
+#define EV_EOF          0x8000      /* output: end of file (BSD: fflags may hold a socket error; 0 here) */
 
 /* EVFILT_USER fflags */
 #define NOTE_TRIGGER    0x01000000
