@@ -9,6 +9,7 @@ import dev.reactor.testing.LogCapture;
 import dev.reactor.testing.Loop;
 import dev.reactor.testing.Net;
 import dev.reactor.testing.OutOfFds;
+import dev.reactor.testing.PollerKind;
 import dev.reactor.testing.RunningLoop;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -245,7 +246,9 @@ class FaultsTest {
         FdSnapshot before = FdSnapshot.take();
         List<String> outcomes = new ArrayList<>();
         int opened = 0;
-        for (int free = 0; free <= 6; free++) {
+        // A reactor takes 2-3 fds on epoll, 1 on kqueue, 6 on the kqueue emulator (its own epoll sets).
+        int most = PollerKind.emulatedKqueue() ? 10 : 6;
+        for (int free = 0; free <= most; free++) {
             Object outcome;
             try (OutOfFds full = OutOfFds.exhaust()) {
                 full.free(free);
@@ -268,9 +271,9 @@ class FaultsTest {
             }
             before.assertNoneOpened("Reactor.open() with " + free + " fds free: " + outcomes);
         }
-        assertTrue(outcomes.get(0).endsWith(": epoll_create1") || outcomes.get(0).contains("epoll"), "" + outcomes);
+        assertTrue(outcomes.get(0).contains(PollerKind.kqueue() ? "kqueue" : "epoll"), "" + outcomes);
         assertTrue(opened >= 1, "some number of free fds is enough: " + outcomes);
-        assertTrue(opened < 7, "and fewer are not: " + outcomes);
+        assertTrue(opened < most + 1, "and fewer are not: " + outcomes);
     }
 
     @Test

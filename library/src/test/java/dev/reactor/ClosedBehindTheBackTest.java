@@ -53,13 +53,20 @@ class ClosedBehindTheBackTest {
             reactor.register(ctx);
             Fds.close(pipe[0]);                    // behind the reactor's back; the dup keeps the file
             Io.write(pipe[1], "x");                // readable, and never read: level-triggered, reported on every wait
-            Loop.until(reactor, () -> ctx.count() > 0);
+            if (PollerKind.kqueue()) {
+                // kqueue drops an fd's knotes at close(2), dup or not: nothing is ever reported
+                pollMany(reactor);
+                assertEquals(0, ctx.count(), "an event for a closed fd");
+            } else {
+                Loop.until(reactor, () -> ctx.count() > 0);
+            }
             assertSame(ctx, reactor.deregister(pipe[0]), "the table forgets it (DEL fails: EBADF)");
 
             pollMany(reactor);
             assertTrue(reactor.stats().staleEventsDropped() <= 2, "the loop spun on the unreachable registration: "
                     + reactor.stats());
-            assertEquals(1, reactor.stats().pollerRebuilds(), reactor.stats().toString());
+            // epoll rebuilt its set to leave the unreachable registration behind; kqueue never had one
+            assertEquals(PollerKind.kqueue() ? 0 : 1, reactor.stats().pollerRebuilds(), reactor.stats().toString());
             assertEquals(0, reactor.runOnce(Duration.ofMillis(20)), "a timed wait finds nothing to do");
         } finally {
             Io.closeAll(dup, pipe[1]);

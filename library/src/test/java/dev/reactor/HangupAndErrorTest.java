@@ -102,7 +102,8 @@ class HangupAndErrorTest {
             Recorder ctx = new Recorder(fd, Interest.WRITE);
             reactor.register(ctx);
             Loop.until(reactor, () -> ctx.count() > 0);
-            assertTrue(Events.isError(ctx.last()), Events.toString(ctx.last()));
+            assertTrue(Events.isError(ctx.last()) || (PollerKind.emulatedKqueue() && Events.isHangup(ctx.last())),
+                    Events.toString(ctx.last()));
             reactor.deregister(fd);
             assertThrows(ConnectException.class, client::finishConnect, "SO_ERROR says ECONNREFUSED");
         }
@@ -122,7 +123,9 @@ class HangupAndErrorTest {
             Recorder ctx = new Recorder(Fds.of(client), Interest.READ);
             reactor.register(ctx);
             Loop.until(reactor, () -> ctx.count() > 0);
-            assertTrue(Events.isError(ctx.last()), Events.toString(ctx.last()));
+            // The emulator: HANGUP, the error left pending (see PollerKind.emulatedKqueue)
+            assertTrue(Events.isError(ctx.last()) || (PollerKind.emulatedKqueue() && Events.isHangup(ctx.last())),
+                    Events.toString(ctx.last()));
             reactor.deregister(Fds.of(client));
         }
     }

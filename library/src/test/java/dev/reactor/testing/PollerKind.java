@@ -19,6 +19,20 @@ public final class PollerKind {
         return kqueue() ? "kqueue" : "epoll";
     }
 
+    /**
+     * True on the Linux kqueue emulator, which cannot put a socket's error in EV_EOF's fflags
+     * without consuming it (reading SO_ERROR clears it on Linux): there a socket error shows as
+     * HANGUP alone, with the error still pending for SO_ERROR; real kqueue adds ERROR.
+     */
+    public static boolean emulatedKqueue() {
+        return kqueue() && System.getProperty("dev.reactor.kqueue.library", "").contains("kqueue-emu");
+    }
+
+    /** True where every fd is made by the portable call sequences (accept, then fcntl): the BSDs, or Linux told to. */
+    public static boolean portableCalls() {
+        return Boolean.getBoolean("dev.reactor.sys.portableCalls");
+    }
+
     /** Skips, saying why, a test of something only epoll has. */
     public static void assumeEpoll(String why) {
         assumeFalse(kqueue(), "epoll only: " + why);

@@ -46,8 +46,10 @@ class KqueuePollerTest {
         assertTrue(Files.exists(macos) && Files.exists(freebsd), "the emulator is missing from " + build + " (scripts/native builds it)");
     }
 
+    /** A reactor on the emulator of the ABI this suite's reactors speak (-Ddev.reactor.kqueue.abi, macOS by default). */
     private static Reactor open() throws Exception {
-        return Reactor.open(ReactorConfig.builder().poller("kqueue").kqueueLibrary(macos.toString()).build());
+        Path lib = "freebsd".equals(System.getProperty("dev.reactor.kqueue.abi")) ? freebsd : macos;
+        return Reactor.open(ReactorConfig.builder().poller("kqueue").kqueueLibrary(lib.toString()).build());
     }
 
     @Test

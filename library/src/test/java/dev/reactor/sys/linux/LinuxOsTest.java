@@ -35,9 +35,13 @@ class LinuxOsTest {
         assumeTrue(Platform.LINUX, "Linux only");
     }
 
+    /** The suite's own setting (the kqueue-jnr suite sets it), put back after each test. */
+    private final String suiteSetting = System.getProperty(LinuxOs.PORTABLE_CALLS);
+
     @AfterEach
-    void clear() {
-        System.clearProperty(LinuxOs.PORTABLE_CALLS);
+    void restore() {
+        if (suiteSetting == null) System.clearProperty(LinuxOs.PORTABLE_CALLS);
+        else System.setProperty(LinuxOs.PORTABLE_CALLS, suiteSetting);
     }
 
     private static LinuxOs os(boolean portable) {
