@@ -21,9 +21,17 @@ JAVA := $(BUILD_JDK)/bin/java $(JAVA_FLAGS)
 ifneq ($(JDK17),)
   JDK17_ARGS := -Pjdk17 -Djdk17.java=$(JDK17)/bin/java
 endif
+# Linux-only parts (the kqueue emulator's own tests, the aarch64 suite) are skipped elsewhere,
+# saying so. UNAME=Darwin make -n test shows what a Mac would run (not run here: no Mac).
+UNAME ?= $(shell uname -s)
+ifeq ($(UNAME),Linux)
+  EMULATOR_TEST := scripts/kqueue-emu --test
+else
+  EMULATOR_TEST := @echo "make: the kqueue emulator's tests are Linux's; this is $(UNAME), whose kqueue the suites use"
+endif
 # The aarch64 suite: an arm64 JDK 17 under qemu-user, where the machine can (scripts/aarch64-jdk
 # prints its home, or "skip: why"; scripts/aarch64-setup installs it on Debian).
-AARCH64 := $(shell scripts/aarch64-jdk)
+AARCH64 := $(if $(filter Linux,$(UNAME)),$(shell scripts/aarch64-jdk),skip: not Linux ($(UNAME)))
 ifeq ($(filter skip:%,$(AARCH64)),)
   AARCH64_ARGS := -Paarch64 -Daarch64.java=$(AARCH64)/bin/java
 endif
@@ -68,6 +76,7 @@ test: ## every test suite, the benchmarks' build and the module-path check (what
 	  -Dmdep.outputFile=target/runtime-classpath.txt $(JDK17_ARGS) $(AARCH64_ARGS) \
 	  || { scripts/test-summary --started target/test-started $(REPORTS); exit 1; }
 	scripts/module-path-check "$(JDK22)" "$(JDK17)" "$(BUILD_JDK)"
+	$(EMULATOR_TEST)
 	$(MVN) -pl library javadoc:javadoc
 	@scripts/test-summary --started target/test-started $(REPORTS)
 	@$(if $(AARCH64_ARGS),,echo "make: the aarch64 suite was skipped: $(subst skip: ,,$(AARCH64))")
