@@ -15,7 +15,8 @@ public interface Context {
 
     /**
      * The fd is ready. Called at most once per fd per loop iteration, with read and write
-     * readiness merged; never while the fd is muted ({@code interest(fd, 0)}).
+     * readiness merged, on every poller (kqueue reports read and write as two entries; the
+     * poller merges them); never while the fd is muted ({@code interest(fd, 0)}).
      *
      * @param reactor the reactor that dispatched it
      * @param events {@link Events} bits

@@ -12,7 +12,7 @@ public final class Interest {
     public static final int WRITE = Poller.WRITE;
     /** Edge-triggered: report a change of readiness once, not while it lasts (EPOLLET; EV_CLEAR). */
     public static final int EDGE = Poller.EDGE;
-    /** Report once, then stay quiet until {@link Reactor#interest(int, int)} re-arms (EPOLLONESHOT; EV_ONESHOT). */
+    /** Report once, then stay quiet until {@link Reactor#interest(int, int)} re-arms (EPOLLONESHOT; EV_DISPATCH, and a READ|WRITE registration is disarmed whole). */
     public static final int ONESHOT = Poller.ONESHOT;
 
     static final int ALL = READ | WRITE | EDGE | ONESHOT;

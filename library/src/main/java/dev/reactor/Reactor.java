@@ -97,9 +97,11 @@ public final class Reactor implements AutoCloseable {
      * @return an open reactor
      * @throws IOException a {@link ReactorException} with errno when a system call fails (EMFILE,
      *         ENFILE, ENOMEM)
-     * @throws IllegalArgumentException if the backend is none of "auto", "panama", "jnr"
+     * @throws IllegalArgumentException if the backend is none of "auto", "panama", "jnr", the
+     *         poller none of "auto", "epoll", "kqueue", or the kqueue library cannot be loaded
      * @throws UnsupportedOperationException if "panama" is asked for on a JDK older than 22, or
-     *         the OS has no poller here (epoll is implemented, kqueue is not)
+     *         the OS or CPU has no poller (epoll on Linux x86_64 and aarch64; kqueue on macOS and
+     *         FreeBSD, or from a kqueue library)
      */
     public static Reactor open(ReactorConfig config) throws IOException {
         return new Reactor(Objects.requireNonNull(config, "config"));

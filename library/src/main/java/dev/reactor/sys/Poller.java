@@ -10,7 +10,9 @@ import dev.reactor.ReactorException;
  * upper 32 bits are zero are the poller's own (its wakeup and timer fds): the caller skips them.
  * Interest and event bits are the ones below, which {@code dev.reactor.Interest} and
  * {@code dev.reactor.Events} publish under the same values.
- * An fd may appear more than once in one batch (kqueue reports read and write separately).
+ * Each registration appears at most once in a batch, its readiness merged: the promise behind
+ * one {@code onEvent} per fd per iteration (kqueue's separate read and write entries are merged
+ * by its poller).
  */
 public interface Poller extends AutoCloseable {
     /** Interest: readable. */
