@@ -44,6 +44,28 @@
 #define ARCH "unknown" /* the library knows the two above; ProbeTest fails on anything else */
 #endif
 
+/* The sockaddr layouts and the errno values: the same names on every OS, other values. */
+static void sockaddrs(void) {
+    SIZE(struct sockaddr_in, "SOCKADDR_IN");
+    OFF(struct sockaddr_in, sin_port, "SOCKADDR_IN_SIN_PORT");
+    OFF(struct sockaddr_in, sin_addr, "SOCKADDR_IN_SIN_ADDR");
+    SIZE(struct sockaddr_in6, "SOCKADDR_IN6");
+    OFF(struct sockaddr_in6, sin6_port, "SOCKADDR_IN6_SIN6_PORT");
+    OFF(struct sockaddr_in6, sin6_flowinfo, "SOCKADDR_IN6_SIN6_FLOWINFO");
+    OFF(struct sockaddr_in6, sin6_addr, "SOCKADDR_IN6_SIN6_ADDR");
+    OFF(struct sockaddr_in6, sin6_scope_id, "SOCKADDR_IN6_SIN6_SCOPE_ID");
+    SIZE(struct sockaddr_un, "SOCKADDR_UN");
+    OFF(struct sockaddr_un, sun_path, "SOCKADDR_UN_SUN_PATH");
+    SIZE(struct sockaddr_storage, "SOCKADDR_STORAGE");
+}
+
+static void errnos(void) {
+    C(EPERM); C(ENOENT); C(EINTR); C(EIO); C(EBADF); C(ENOMEM); C(EACCES); C(EFAULT); C(EEXIST); C(EINVAL);
+    C(ENFILE); C(EMFILE); C(EPIPE); C(ENAMETOOLONG); C(ENOBUFS); C(EAGAIN); C(EINPROGRESS); C(EALREADY); C(ENOTSOCK); C(EADDRINUSE);
+    C(EADDRNOTAVAIL); C(ENETUNREACH); C(ECONNABORTED); C(ECONNRESET); C(ENOTCONN); C(ETIMEDOUT);
+    C(ECONNREFUSED); C(EHOSTUNREACH); C(ENOSYS); C(EOPNOTSUPP);
+}
+
 #if !defined(__linux__) || defined(PROBE_AS_BSD)
 /* The BSD tables (Bsd, BsdErrno, Kqueue): the flavour-specific names carry the OS in their suffix. */
 #if defined(__APPLE__)
@@ -57,17 +79,7 @@ static int bsd(void) {
     C(AF_UNIX); C(AF_INET); C(AF_INET6); C(SOCK_STREAM); C(SOL_SOCKET); C(SO_REUSEADDR); C(SO_KEEPALIVE);
     C(SO_REUSEPORT); C(SO_SNDBUF); C(SO_RCVBUF); C(SO_ERROR); C(SO_NOSIGPIPE);
     C(IPPROTO_TCP); C(IPPROTO_IPV6); C(IPV6_V6ONLY); C(TCP_NODELAY); C(SHUT_RD); C(SHUT_WR); C(SHUT_RDWR);
-    SIZE(struct sockaddr_in, "SOCKADDR_IN");
-    OFF(struct sockaddr_in, sin_port, "SOCKADDR_IN_SIN_PORT");
-    OFF(struct sockaddr_in, sin_addr, "SOCKADDR_IN_SIN_ADDR");
-    SIZE(struct sockaddr_in6, "SOCKADDR_IN6");
-    OFF(struct sockaddr_in6, sin6_port, "SOCKADDR_IN6_SIN6_PORT");
-    OFF(struct sockaddr_in6, sin6_flowinfo, "SOCKADDR_IN6_SIN6_FLOWINFO");
-    OFF(struct sockaddr_in6, sin6_addr, "SOCKADDR_IN6_SIN6_ADDR");
-    OFF(struct sockaddr_in6, sin6_scope_id, "SOCKADDR_IN6_SIN6_SCOPE_ID");
-    SIZE(struct sockaddr_un, "SOCKADDR_UN");
-    OFF(struct sockaddr_un, sun_path, "SOCKADDR_UN_SUN_PATH");
-    SIZE(struct sockaddr_storage, "SOCKADDR_STORAGE");
+    sockaddrs();
     /* kqueue */
     C(EVFILT_READ); C(EVFILT_WRITE); printf("EVFILT_USER_%s %d\n", FLAVOUR, (int) EVFILT_USER);
     C(EV_ADD); C(EV_DELETE); C(EV_ENABLE); C(EV_DISABLE); C(EV_ONESHOT); C(EV_CLEAR); C(EV_RECEIPT);
@@ -80,11 +92,7 @@ static int bsd(void) {
     OFF(struct kevent, data, "KEVENT_DATA");
     OFF(struct kevent, udata, "KEVENT_UDATA");
     SIZE(struct timespec, "TIMESPEC");
-    /* errno */
-    C(EPERM); C(ENOENT); C(EINTR); C(EIO); C(EBADF); C(ENOMEM); C(EACCES); C(EFAULT); C(EEXIST); C(EINVAL);
-    C(ENFILE); C(EMFILE); C(EPIPE); C(ENAMETOOLONG); C(ENOBUFS); C(EAGAIN); C(EINPROGRESS); C(EALREADY); C(ENOTSOCK); C(EADDRINUSE);
-    C(EADDRNOTAVAIL); C(ENETUNREACH); C(ECONNABORTED); C(ECONNRESET); C(ENOTCONN); C(ETIMEDOUT);
-    C(ECONNREFUSED); C(EHOSTUNREACH); C(ENOSYS); C(EOPNOTSUPP);
+    errnos();
     return 0;
 }
 #endif
@@ -126,23 +134,9 @@ int main(void) {
     C(SOL_SOCKET); C(SO_REUSEADDR); C(SO_ERROR); C(SO_SNDBUF); C(SO_RCVBUF); C(SO_KEEPALIVE); C(SO_REUSEPORT);
     C(IPPROTO_TCP); C(IPPROTO_IPV6); C(IPV6_V6ONLY); C(TCP_NODELAY);
     C(SHUT_RD); C(SHUT_WR); C(SHUT_RDWR); C(SOMAXCONN);
-    SIZE(struct sockaddr_in, "SOCKADDR_IN");
-    OFF(struct sockaddr_in, sin_port, "SOCKADDR_IN_SIN_PORT");
-    OFF(struct sockaddr_in, sin_addr, "SOCKADDR_IN_SIN_ADDR");
-    SIZE(struct sockaddr_in6, "SOCKADDR_IN6");
-    OFF(struct sockaddr_in6, sin6_port, "SOCKADDR_IN6_SIN6_PORT");
-    OFF(struct sockaddr_in6, sin6_flowinfo, "SOCKADDR_IN6_SIN6_FLOWINFO");
-    OFF(struct sockaddr_in6, sin6_addr, "SOCKADDR_IN6_SIN6_ADDR");
-    OFF(struct sockaddr_in6, sin6_scope_id, "SOCKADDR_IN6_SIN6_SCOPE_ID");
-    SIZE(struct sockaddr_un, "SOCKADDR_UN");
-    OFF(struct sockaddr_un, sun_path, "SOCKADDR_UN_SUN_PATH");
-    SIZE(struct sockaddr_storage, "SOCKADDR_STORAGE");
+    sockaddrs();
 
-    /* errno */
-    C(EPERM); C(ENOENT); C(EINTR); C(EIO); C(EBADF); C(ENOMEM); C(EACCES); C(EFAULT); C(EEXIST); C(EINVAL);
-    C(ENFILE); C(EMFILE); C(EPIPE); C(ENAMETOOLONG); C(ENOBUFS); C(EAGAIN); C(EINPROGRESS); C(EALREADY); C(ENOTSOCK); C(EADDRINUSE);
-    C(EADDRNOTAVAIL); C(ENETUNREACH); C(ECONNABORTED); C(ECONNRESET); C(ENOTCONN); C(ETIMEDOUT);
-    C(ECONNREFUSED); C(EHOSTUNREACH); C(ENOSYS); C(EOPNOTSUPP);
+    errnos();
     return 0;
 #endif
 }
