@@ -31,7 +31,7 @@ else
 endif
 # The aarch64 suite: an arm64 JDK 17 under qemu-user, where the machine can (scripts/aarch64-jdk
 # prints its home, or "skip: why"; scripts/aarch64-setup installs it on Debian).
-AARCH64 := $(if $(filter Linux,$(UNAME)),$(shell scripts/aarch64-jdk),skip: not Linux ($(UNAME)))
+AARCH64 := $(if $(filter Linux,$(UNAME)),$(or $(shell scripts/aarch64-jdk),skip: scripts/aarch64-jdk printed nothing),skip: not Linux ($(UNAME)))
 ifeq ($(filter skip:%,$(AARCH64)),)
   AARCH64_ARGS := -Paarch64 -Daarch64.java=$(AARCH64)/bin/java
 endif

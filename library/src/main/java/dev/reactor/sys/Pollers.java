@@ -33,6 +33,10 @@ public final class Pollers {
             throws IOException {
         String choice = poller.toLowerCase(Locale.ROOT);
         if (choice.equals("auto")) {
+            if (!Platform.LINUX && !Platform.BSD) {
+                throw new UnsupportedOperationException("no poller for " + System.getProperty("os.name")
+                        + ": epoll (Linux) and kqueue (macOS, FreeBSD) are implemented");
+            }
             String unsupported = Os.current().unsupported();
             if (unsupported != null) throw new UnsupportedOperationException(unsupported);
             choice = Platform.LINUX ? "epoll" : "kqueue";
@@ -42,10 +46,18 @@ public final class Pollers {
                 if (!Platform.LINUX) {
                     throw new UnsupportedOperationException("epoll is Linux's; this is " + System.getProperty("os.name"));
                 }
-                String unsupported = Os.current().unsupported();
-                if (unsupported != null) throw new UnsupportedOperationException(unsupported);
+                String refused = Os.current().unsupported();
+                if (refused != null) throw new UnsupportedOperationException(refused);
                 return new EpollPoller(libc, initialEvents);
             case "kqueue":
+                if (kqueueLibrary == null) {
+                    if (!Platform.BSD) {
+                        throw new UnsupportedOperationException("kqueue is the BSDs'; on " + System.getProperty("os.name")
+                                + " name a library that has it (-D" + KQUEUE_LIBRARY + ")");
+                    }
+                    String refusal = Os.current().unsupported();
+                    if (refusal != null) throw new UnsupportedOperationException(refusal);
+                }
                 KeventCalls kevent = kqueueLibrary == null ? libc : Os.kevent(backend, kqueueLibrary);
                 return new KqueuePoller(libc, kevent, kqueueAbi(), initialEvents);
             default:

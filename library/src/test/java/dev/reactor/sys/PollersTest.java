@@ -35,6 +35,14 @@ class PollersTest {
     }
 
     @Test
+    void shouldRefuseKqueueFromTheCLibraryOnLinuxSayingWhatToDo() {
+        assumeTrue(Platform.LINUX, "Linux's C library has no kqueue");
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> Reactor.open(ReactorConfig.builder().poller("kqueue").kqueueLibrary(null).build()));
+        assertEquals("kqueue is the BSDs'; on Linux name a library that has it (-Ddev.reactor.kqueue.library)", e.getMessage());
+    }
+
+    @Test
     void shouldRefuseAKqueueLibraryThatCannotBeLoadedNamingIt() {
         String missing = build("no-such-kqueue.so").toString();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -4,6 +4,7 @@ import dev.reactor.ReactorException;
 import dev.reactor.ffi.Abi;
 import dev.reactor.ffi.LibC;
 import dev.reactor.sys.Os;
+import dev.reactor.sys.Platform;
 import dev.reactor.sys.SockAddr;
 import dev.reactor.sys.SockOpt;
 
@@ -52,9 +53,38 @@ public final class BsdOs extends Os {
 
     @Override protected Class<?> errnoTable() { return BsdErrno.class; }
 
-    /** kqueue: built for both ABIs and run here only on the Linux emulator (see the README). */
+    /**
+     * kqueue on macOS and FreeBSD, x86_64 and arm64 (built for both ABIs; run here only on the
+     * Linux emulator, see the README). The other BSDs have other constants and struct kevent
+     * layouts (NetBSD, OpenBSD), and 32-bit CPUs other layouts: refused, not guessed.
+     */
     @Override public String unsupported() {
+        if (!Platform.MACOS && !Platform.FREEBSD) {
+            return "no poller for " + System.getProperty("os.name") + ": kqueue's constants and layouts are known"
+                    + " for macOS and FreeBSD only";
+        }
+        if (!Platform.X86_64 && !Platform.AARCH64) {
+            return "no poller for " + System.getProperty("os.name") + " on " + System.getProperty("os.arch")
+                    + ": struct kevent's layout is known for x86_64 and arm64 only";
+        }
         return null;
+    }
+
+    @Override public int[] socketpair(LibC c, ByteBuffer scratch, long scratchAddress) throws ReactorException {
+        int[] pair = super.socketpair(c, scratch, scratchAddress);
+        try {
+            noSigpipe(c, pair[0]);
+        } catch (ReactorException e) {
+            c.close(pair[1]);                   // noSigpipe closed pair[0]
+            throw e;
+        }
+        try {
+            noSigpipe(c, pair[1]);
+        } catch (ReactorException e) {
+            c.close(pair[0]);
+            throw e;
+        }
+        return pair;
     }
 
     @Override public int socket(LibC c, int family) throws ReactorException {

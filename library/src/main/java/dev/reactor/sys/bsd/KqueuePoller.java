@@ -196,14 +196,34 @@ public final class KqueuePoller implements Poller {
         if ((interest & WRITE) != 0) put(changes, n++, fd, EVFILT_WRITE, EV_ADD | flags(interest), 0, token);
         int r = submit(n);
         if (r < 0) {
-            // Undo the filter that was added before the one that failed: nothing half-registered.
-            if (failedAt > 0) {
-                put(changes, 0, fd, EVFILT_READ, EV_DELETE, 0, token);
-                submit(1);
-            }
+            // Every change has its receipt and was applied or not on its own: undo the ones that
+            // were, so nothing is left half-registered.
+            undoApplied(fd, token, n);
             throw new ReactorException("kevent(EV_ADD, fd=" + fd + ")", -r);
         }
         setKernel(fd, interest);
+    }
+
+    /**
+     * After a {@link #submit} that failed: undoes each of its n changes that the kernel did apply
+     * (receipt 0), in reverse: an EV_ADD is deleted, an EV_DELETE re-added as it was (its flags
+     * are in the change), an EV_ENABLE or EV_DISABLE left as it is (harmless either way). When the
+     * kevent call itself failed, nothing was applied.
+     */
+    private void undoApplied(int fd, long token, int n) {
+        if (failedAt < 0) return;
+        int undo = 0;
+        long[] redo = new long[2];              // rare path: a failed change
+        for (int i = 0; i < n; i++) {
+            if (receiptErrno(i) != 0) continue;
+            int at = i * stride;
+            short filter = changes.getShort(at + OFFSETOF_KEVENT_FILTER);
+            int flags = changes.getShort(at + OFFSETOF_KEVENT_FLAGS) & 0xFFFF & ~EV_RECEIPT;
+            if ((flags & EV_ADD) != 0) redo[undo++] = ((long) filter << 32) | (EV_DELETE & 0xFFFFFFFFL);
+            else if ((flags & EV_DELETE) != 0) redo[undo++] = ((long) filter << 32) | (EV_ADD | (flags & (EV_CLEAR | EV_DISPATCH)));
+        }
+        for (int i = 0; i < undo; i++) put(changes, i, fd, (short) (redo[i] >> 32), (int) redo[i], 0, token);
+        if (undo > 0) submit(undo);
     }
 
     @Override
@@ -219,7 +239,7 @@ public final class KqueuePoller implements Poller {
             if ((had & WRITE) != 0) put(changes, n++, fd, EVFILT_WRITE, EV_DISABLE, 0, token);
             int r = n == 0 ? 0 : submit(n);
             if (r < 0) {
-                setKernel(fd, 0);
+                setKernel(fd, r == -Errno.ENOENT || r == -Errno.EBADF ? 0 : had);
                 throw new ReactorException("kevent(EV_DISABLE, fd=" + fd + ")", -r);
             }
             return;
@@ -230,14 +250,41 @@ public final class KqueuePoller implements Poller {
         n = existing(n, fd, token, EVFILT_READ, READ, had, newInterest);
         n = existing(n, fd, token, EVFILT_WRITE, WRITE, had, newInterest);
         int r = n == 0 ? 0 : submit(n);
-        if (r >= 0) {
-            n = 0;
-            n = added(n, fd, token, EVFILT_READ, READ, had, newInterest);
-            n = added(n, fd, token, EVFILT_WRITE, WRITE, had, newInterest);
-            r = n == 0 ? 0 : submit(n);
+        if (r < 0) {
+            fail(fd, token, n, had, r);
         }
-        setKernel(fd, r < 0 ? 0 : newInterest);
-        if (r < 0) throw new ReactorException("kevent(modify, fd=" + fd + ")", -r);
+        n = 0;
+        n = added(n, fd, token, EVFILT_READ, READ, had, newInterest);
+        n = added(n, fd, token, EVFILT_WRITE, WRITE, had, newInterest);
+        r = n == 0 ? 0 : submit(n);
+        if (r < 0) {
+            undoApplied(fd, token, n);
+            // The first step went through: put back what it deleted, so the kernel holds `had` again.
+            n = 0;
+            for (short filter : new short[] {EVFILT_READ, EVFILT_WRITE}) {
+                int bit = filter == EVFILT_READ ? READ : WRITE;
+                boolean deleted = (had & bit) != 0 && !((newInterest & bit) != 0 && flags(had) == flags(newInterest));
+                if (deleted) put(changes, n++, fd, filter, EV_ADD | flags(had), 0, token);
+            }
+            if (n > 0) submit(n);
+            fail(fd, token, 0, had, r);
+        }
+        setKernel(fd, newInterest);
+    }
+
+    /**
+     * A modify failed. ENOENT/EBADF: the fd was closed, its knotes are gone with it, and the caller
+     * ends the registration. Any other errno: the changes that were applied are undone, so the
+     * kernel still holds {@code had}, which the caller keeps as the registration's interest.
+     */
+    private void fail(int fd, long token, int n, int had, int r) throws ReactorException {
+        if (r == -Errno.ENOENT || r == -Errno.EBADF) {
+            setKernel(fd, 0);
+        } else {
+            undoApplied(fd, token, n);
+            setKernel(fd, had);
+        }
+        throw new ReactorException("kevent(modify, fd=" + fd + ")", -r);
     }
 
     /** The change to a knote that exists: enable it (same flags), or delete it (unwanted, or its flags change). */

@@ -130,6 +130,46 @@ class KqueuePollerTest {
         }
     }
 
+    /**
+     * A change the kernel refuses half-way (the faulty emulator refuses EVFILT_WRITE on a pipe,
+     * as a kernel refuses a filter an fd lacks): interest() fails with that errno, and the
+     * registration keeps working as it was — READ still dispatched, mute still silences it,
+     * deregister leaves no knote reporting (the loop does not spin on a forgotten one).
+     */
+    @Test
+    void shouldLeaveTheKernelAsItWasWhenAModifyFailsHalfWay() throws Exception {
+        boolean freebsdAbi = "freebsd".equals(System.getProperty("dev.reactor.kqueue.abi"));
+        Path faulty = macos.resolveSibling(freebsdAbi ? "libkqueue-faulty-freebsd.so" : "libkqueue-faulty.so");
+        assertTrue(Files.exists(faulty), faulty + " is missing (scripts/kqueue-emu builds it)");
+        int[] pipe = Fds.pipe();
+        try (Reactor reactor = Reactor.open(ReactorConfig.builder().poller("kqueue").kqueueLibrary(faulty.toString()).build())) {
+            Recorder r = new Recorder(pipe[0], Interest.READ, (re, ev) -> Io.readAvailable(pipe[0]));
+            reactor.register(r);
+            ReactorException e = assertThrows(ReactorException.class,
+                    () -> reactor.interest(pipe[0], Interest.READ | Interest.WRITE));
+            assertEquals(Errno.EINVAL, e.errno(), e.getMessage());
+            assertEquals("kevent(modify, fd=" + pipe[0] + ")", e.call());
+            // From READ to READ|EDGE deletes the read knote, then the add succeeds: no failure here,
+            // but from READ|EDGE to WRITE|EDGE deletes READ and the add of WRITE fails: READ is back.
+            reactor.interest(pipe[0], Interest.READ | Interest.EDGE);
+            assertThrows(ReactorException.class, () -> reactor.interest(pipe[0], Interest.WRITE | Interest.EDGE));
+            Io.write(pipe[1], "still read");
+            Loop.until(reactor, () -> r.count() > 0);
+            assertEquals(List.of(Events.READABLE), r.events, "READ kept working");
+            reactor.interest(pipe[0], 0);
+            Io.write(pipe[1], "muted");
+            for (int i = 0; i < 5; i++) reactor.runOnce(Duration.ofMillis(10));
+            assertEquals(1, r.count(), "mute still silences it");
+            reactor.deregister(pipe[0]);
+            long iterations = reactor.stats().iterations();
+            assertEquals(0, reactor.runOnce(Duration.ofMillis(50)), "no knote left reporting");
+            assertEquals(iterations + 1, reactor.stats().iterations());
+        } finally {
+            Fds.closeQuietly(pipe[0]);
+            Fds.closeQuietly(pipe[1]);
+        }
+    }
+
     /** Both ABIs, at the poller: the 64-byte FreeBSD stride reads the same tokens and bits as macOS's 32. */
     @Test
     void shouldReadTokensAndEventsWithEitherStride() throws Exception {
