@@ -302,10 +302,7 @@ public final class EpollPoller implements Poller {
 
     private int setTimerFd(long valueNanos) {
         int base = SCRATCH_TIMESPEC;
-        scratch.putLong(base + Linux.OFFSETOF_ITIMERSPEC_IT_INTERVAL + Linux.OFFSETOF_TIMESPEC_TV_SEC, 0);
-        scratch.putLong(base + Linux.OFFSETOF_ITIMERSPEC_IT_INTERVAL + Linux.OFFSETOF_TIMESPEC_TV_NSEC, 0);
-        scratch.putLong(base + Linux.OFFSETOF_ITIMERSPEC_IT_VALUE + Linux.OFFSETOF_TIMESPEC_TV_SEC, valueNanos / 1_000_000_000L);
-        scratch.putLong(base + Linux.OFFSETOF_ITIMERSPEC_IT_VALUE + Linux.OFFSETOF_TIMESPEC_TV_NSEC, valueNanos % 1_000_000_000L);
+        LinuxOs.putItimerspec(scratch, base, valueNanos, 0);     // one-shot
         timerFdSettimeCalls++;
         return c.timerfd_settime(timerFd, 0, scratchAddress + base, 0L);
     }
