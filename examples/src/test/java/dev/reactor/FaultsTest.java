@@ -5,6 +5,7 @@ import dev.reactor.sys.Errno;
 import dev.reactor.io.Fds;
 import dev.reactor.io.Sockets;
 import dev.reactor.testing.FdSnapshot;
+import dev.reactor.testing.LinuxOnly;
 import dev.reactor.testing.LogCapture;
 import dev.reactor.testing.Loop;
 import dev.reactor.testing.Net;
@@ -240,6 +241,8 @@ class FaultsTest {
     }
 
     @Test
+    @LinuxOnly("eventfd")
+
     void shouldFailReactorOpenWithEmfileAndLeaveNoFdAtEveryStep() throws Exception {
         Reactor.open().close();                        // classes loaded, logging ready
         new ReactorException("epoll_create1", Errno.EMFILE).getMessage();

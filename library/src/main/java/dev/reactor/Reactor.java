@@ -71,7 +71,8 @@ public final class Reactor implements AutoCloseable {
         this.mailbox = new Mailbox(config.queueCapacity());
         this.deliveries = new Deliveries(this, table, timers, mailbox, stats);
         // Last: nothing after it can fail and leave its fds open.
-        this.poller = Pollers.open(libc, config.backend(), config.maxEvents(), config.poller(), config.kqueueLibrary());
+        this.poller = Pollers.open(libc, config.backend(), config.maxEvents(), config.poller(), config.kqueueLibrary(),
+                config.kqueueAbi());
         this.spinForNanos = config.idleStrategy().spinForNanos();
         this.backend = poller.name() + "/" + libc.name();
         this.owner = Thread.currentThread();

@@ -22,6 +22,7 @@ public final class ReactorConfig {
     private final long timerSlackNanos;
     private final String poller;
     private final String kqueueLibrary;
+    private final String kqueueAbi;
 
     private ReactorConfig(Builder b) {
         this.maxEvents = b.maxEvents;
@@ -32,6 +33,7 @@ public final class ReactorConfig {
         this.timerSlackNanos = b.timerSlackNanos;
         this.poller = b.poller;
         this.kqueueLibrary = b.kqueueLibrary;
+        this.kqueueAbi = b.kqueueAbi;
     }
 
     /**
@@ -83,11 +85,17 @@ public final class ReactorConfig {
     /** {@return the shared library kqueue and kevent come from, or null for the C library's} */
     public String kqueueLibrary() { return kqueueLibrary; }
 
+    /**
+     * {@return the struct kevent layout a named kqueue library speaks: "macos" (32 bytes) or
+     * "freebsd" (64)} On macOS and FreeBSD the OS decides and this is not read.
+     */
+    public String kqueueAbi() { return kqueueAbi; }
+
     @Override public String toString() {
         return "ReactorConfig{maxEvents=" + maxEvents + ", initialFds=" + initialFds + ", queueCapacity="
                 + queueCapacity + ", idleStrategy=" + idleStrategy + ", backend=" + backend
                 + ", timerSlackNanos=" + timerSlackNanos + ", poller=" + poller
-                + (kqueueLibrary == null ? "" : ", kqueueLibrary=" + kqueueLibrary) + "}";
+                + (kqueueLibrary == null ? "" : ", kqueueLibrary=" + kqueueLibrary + ", kqueueAbi=" + kqueueAbi) + "}";
     }
 
     /**
@@ -104,6 +112,7 @@ public final class ReactorConfig {
         private long timerSlackNanos = 1;
         private String poller = System.getProperty("dev.reactor.poller", "auto");
         private String kqueueLibrary = System.getProperty("dev.reactor.kqueue.library");
+        private String kqueueAbi = System.getProperty("dev.reactor.kqueue.abi", "macos");
 
         private Builder() { }
 
@@ -216,6 +225,19 @@ public final class ReactorConfig {
          */
         public Builder kqueueLibrary(String path) {
             this.kqueueLibrary = path;
+            return this;
+        }
+
+        /**
+         * The struct kevent layout the {@link #kqueueLibrary kqueue library} speaks, where the OS
+         * does not say it (on macOS and FreeBSD the OS's own is used); overrides
+         * {@code -Ddev.reactor.kqueue.abi}. Checked by {@link Reactor#open(ReactorConfig)}.
+         * @param abi "macos" (32-byte kevent, EVFILT_USER -10) or "freebsd" (64-byte, -11)
+         * @return this builder
+         * @throws NullPointerException if abi is null
+         */
+        public Builder kqueueAbi(String abi) {
+            this.kqueueAbi = Objects.requireNonNull(abi, "abi");
             return this;
         }
 

@@ -5,6 +5,7 @@ import dev.reactor.io.Fds;
 import dev.reactor.testing.ChildJvm;
 import dev.reactor.testing.Echo;
 import dev.reactor.testing.Heavy;
+import dev.reactor.testing.LinuxOnly;
 import dev.reactor.testing.Loop;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * from /proc/thread-self/stat of the loop thread, opened before the fds run out and re-read in place.
  */
 @Heavy
+@LinuxOnly("/proc/thread-self/stat")
 class AcceptUnderEmfileTest {
     private static final Duration WINDOW = Duration.ofSeconds(2);
 

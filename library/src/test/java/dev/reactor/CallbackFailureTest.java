@@ -2,6 +2,7 @@ package dev.reactor;
 
 import dev.reactor.io.Fds;
 import dev.reactor.testing.Io;
+import dev.reactor.testing.LinuxOnly;
 import dev.reactor.testing.LogCapture;
 import dev.reactor.testing.Loop;
 import dev.reactor.testing.Recorder;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A callback that throws an Exception harms only its own Context (lesson 10); an Error is not
  * swallowed, and the reactor stays usable after it.
  */
+@LinuxOnly("eventfd")
 class CallbackFailureTest {
     private LogCapture log;
     private int failing;

@@ -2,6 +2,7 @@ package dev.reactor;
 
 import dev.reactor.io.Fds;
 import dev.reactor.testing.FdSnapshot;
+import dev.reactor.testing.LinuxOnly;
 import dev.reactor.testing.Loop;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class CloseRaceTest {
 
     @Test
+    @LinuxOnly("eventfd")
+
     void shouldNeverLetARegistrationTouchAReleasedPoller() throws Exception {
         int fd = Fds.eventfd();
         try {

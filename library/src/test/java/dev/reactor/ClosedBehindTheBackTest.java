@@ -2,6 +2,7 @@ package dev.reactor;
 
 import dev.reactor.sys.Os;
 import dev.reactor.io.Fds;
+import dev.reactor.testing.LinuxOnly;
 import dev.reactor.testing.PollerKind;
 import dev.reactor.testing.FdNumbers;
 import dev.reactor.testing.Io;
@@ -74,6 +75,8 @@ class ClosedBehindTheBackTest {
     }
 
     @Test
+    @LinuxOnly("eventfd")
+
     void shouldKeepLiveRegistrationsAndDropDeadOnesWhenTheSetIsRebuilt() throws Exception {
         PollerKind.assumeEpoll("a registration a dup keeps in the set, and the rebuild that drops it; kqueue drops an fd's knotes at close(2)");
         int[] pipe = Fds.pipe();

@@ -1,6 +1,7 @@
 package dev.reactor;
 
 import dev.reactor.io.Fds;
+import dev.reactor.testing.LinuxOnly;
 import dev.reactor.testing.Recorder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -18,6 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ClosedReactorTest {
 
     @Test
+    @LinuxOnly("eventfd")
+
     void shouldThrowIllegalStateFromEveryOperationAfterClose() throws Exception {
         int fd = Fds.eventfd();
         try {

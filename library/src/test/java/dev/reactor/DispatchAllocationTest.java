@@ -2,6 +2,7 @@ package dev.reactor;
 
 import dev.reactor.io.Fds;
 import dev.reactor.testing.Io;
+import dev.reactor.testing.LinuxOnly;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -41,6 +42,8 @@ class DispatchAllocationTest {
     }
 
     @Test
+    @LinuxOnly("eventfd")
+
     void shouldAllocateNothingPerDispatchOfALevelTriggeredEventfd() throws Exception {
         int fd = Fds.eventfd(1, false);
         try (Reactor reactor = Reactor.open()) {
@@ -54,6 +57,8 @@ class DispatchAllocationTest {
     }
 
     @Test
+    @LinuxOnly("eventfd")
+
     void shouldAllocateNothingPerDispatchWithManyFdsPerBatch() throws Exception {
         int[] fds = new int[32];
         for (int i = 0; i < fds.length; i++) fds[i] = Fds.eventfd(1, false);
@@ -68,6 +73,8 @@ class DispatchAllocationTest {
     }
 
     @Test
+    @LinuxOnly("eventfd")
+
     void shouldAllocateNothingPerEventfdReadInACallback() throws Exception {
         // The usual callback work on an eventfd: write and read its counter through Fds.
         int fd = Fds.eventfd(1, false);

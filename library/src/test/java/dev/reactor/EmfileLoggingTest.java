@@ -4,6 +4,7 @@ import dev.reactor.sys.Errno;
 import dev.reactor.io.Fds;
 import dev.reactor.io.Sockets;
 import dev.reactor.testing.ChildJvm;
+import dev.reactor.testing.LinuxOnly;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class EmfileLoggingTest {
     @Test
+    @LinuxOnly("eventfd")
     void shouldSurviveAFirstLogRecordMadeWithNoFdLeft() throws Exception {
         Process child = new ProcessBuilder(ChildJvm.command(64, Child.class)).redirectErrorStream(true).start();
         try {

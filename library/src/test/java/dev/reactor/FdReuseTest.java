@@ -2,6 +2,7 @@ package dev.reactor;
 
 import dev.reactor.io.Fds;
 import dev.reactor.testing.Io;
+import dev.reactor.testing.LinuxOnly;
 import dev.reactor.testing.Recorder;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +59,8 @@ class FdReuseTest {
     }
 
     @Test
+    @LinuxOnly("eventfd")
+
     void shouldDropEventsForFdReusedInSameBatch() throws Exception {
         Pair p = new Pair();
         List<Integer> toClose = new ArrayList<>(List.of(p.a, p.b));
@@ -93,6 +96,8 @@ class FdReuseTest {
     }
 
     @Test
+    @LinuxOnly("eventfd")
+
     void shouldDropEventsForFdDeregisteredEarlierInSameBatch() throws Exception {
         Pair p = new Pair();
         try (Reactor reactor = Reactor.open()) {
@@ -113,6 +118,8 @@ class FdReuseTest {
     }
 
     @Test
+    @LinuxOnly("eventfd")
+
     void shouldNotHandTheOldEventToANewContextOnTheSameOpenFd() throws Exception {
         // No close at all: deregister + register on the same open fd is a new registration too.
         Pair p = new Pair();

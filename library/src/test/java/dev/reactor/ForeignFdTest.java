@@ -3,6 +3,7 @@ package dev.reactor;
 import dev.reactor.sys.Errno;
 import dev.reactor.io.Fds;
 import dev.reactor.testing.Io;
+import dev.reactor.testing.LinuxOnly;
 import dev.reactor.testing.Loop;
 import dev.reactor.testing.PollerKind;
 import dev.reactor.testing.Recorder;
@@ -125,6 +126,7 @@ class ForeignFdTest {
     }
 
     @Test
+    @LinuxOnly("/proc/self/fd")
     void shouldDispatchAFileDescriptorFromAFileInputStreamOnAPipe() throws Exception {
         int[] pipe = Fds.pipe();
         // Reopening the pipe through /proc gives a FileInputStream (and a new fd) on the same pipe.

@@ -3,6 +3,7 @@ package dev.reactor;
 import dev.reactor.io.Fds;
 import dev.reactor.testing.ChildJvm;
 import dev.reactor.testing.Heavy;
+import dev.reactor.testing.LinuxOnly;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.BufferPoolMXBean;
@@ -37,6 +38,8 @@ class LeakCyclesTest {
     private static final long RSS_SLACK_BYTES = 32L << 20;
 
     @Test
+    @LinuxOnly("/proc/self/status")
+
     void shouldKeepFdsAndNativeMemoryFlatOverOpenCloseAndRegisterCycles() throws Exception {
         Process child = new ProcessBuilder(ChildJvm.command(4096, Child.class, List.of("-Xmx96m", "-Xms96m", "-XX:+AlwaysPreTouch"))).redirectErrorStream(true).start();
         try {
@@ -109,10 +112,11 @@ class LeakCyclesTest {
 
     /** Open fds, direct-buffer memory once a GC has run the cleaners, and RSS. */
     record Snapshot(long fds, long direct, long rss) {
+        @LinuxOnly("/proc/self/status")
         static Snapshot take() throws Exception {
             long direct = directAfterGc();
             long fds;
-            try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            try (Stream<Path> s = Files.list(Path.of("/dev/fd"))) {
                 fds = s.count();
             }
             long rss = 0;

@@ -3,6 +3,7 @@ package dev.reactor;
 import dev.reactor.io.Fds;
 import dev.reactor.testing.FdSnapshot;
 import dev.reactor.testing.Idle;
+import dev.reactor.testing.LinuxOnly;
 import dev.reactor.testing.Loop;
 import dev.reactor.testing.RunningLoop;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,6 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** run/stop/close across threads: prompt wake-ups, released fds, and the races between them. */
+@LinuxOnly("eventfd")
 class LifecycleTest {
 
     /** Loads everything a reactor touches once, so fd counts below see only the reactor's own fds. */

@@ -6,6 +6,7 @@ import dev.reactor.testing.ChildProcess;
 import dev.reactor.testing.ChildProcess.Report;
 import dev.reactor.testing.FdSnapshot;
 import dev.reactor.testing.Heavy;
+import dev.reactor.testing.LinuxOnly;
 import dev.reactor.testing.LoadClients;
 import dev.reactor.testing.ProcSelf;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,8 @@ class LoadTest {
     static final Size FULL = new Size(64 * 1024, 8);
 
     @Test
+    @LinuxOnly("/proc/self/limits")
+
     void shouldEchoEveryByteOverAsManyConnectionsAsTheFdLimitAllowsAndEndWithNoFdLeft() throws Exception {
         Size size = "full".equals(System.getProperty("dev.reactor.test.load")) ? FULL : DEFAULT;
         long t0 = System.nanoTime();

@@ -1,6 +1,7 @@
 package dev.reactor;
 
 import dev.reactor.io.Fds;
+import dev.reactor.testing.LinuxOnly;
 import dev.reactor.testing.Loop;
 import dev.reactor.testing.Recorder;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Loop-only methods refuse other threads with IllegalStateException and change nothing;
  * send/execute/stop/close work from any thread.
  */
+@LinuxOnly("eventfd")
 class LoopThreadTest {
 
     /** Runs call on a new thread and returns what it threw (fails if it threw nothing). */

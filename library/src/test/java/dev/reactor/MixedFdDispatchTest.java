@@ -2,6 +2,7 @@ package dev.reactor;
 
 import dev.reactor.io.Fds;
 import dev.reactor.testing.Io;
+import dev.reactor.testing.LinuxOnly;
 import dev.reactor.testing.Loop;
 import dev.reactor.testing.Recorder;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class MixedFdDispatchTest {
 
     @Test
+    @LinuxOnly("eventfd")
+
     void shouldDispatchPipeEventfdTimerfdSocketpairAndTcpEachToItsOwnContext() throws Exception {
         int[] pipe = Fds.pipe();
         int eventFd = Fds.eventfd();

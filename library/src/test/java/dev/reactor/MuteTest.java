@@ -5,6 +5,7 @@ import dev.reactor.io.Fds;
 import dev.reactor.testing.FdNumbers;
 import dev.reactor.testing.Idle;
 import dev.reactor.testing.Io;
+import dev.reactor.testing.LinuxOnly;
 import dev.reactor.testing.Loop;
 import dev.reactor.testing.Recorder;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -75,6 +76,8 @@ class MuteTest {
 
     @ParameterizedTest
     @MethodSource("dev.reactor.testing.Idle#strategies")
+    @LinuxOnly("eventfd")
+
     void shouldSilenceAFdMutedByAnEarlierCallbackInTheSameBatch(IdleStrategy idle) throws Exception {
         int a = Fds.eventfd(1, false);
         int b = Fds.eventfd(1, false);
@@ -98,6 +101,8 @@ class MuteTest {
 
     @ParameterizedTest
     @MethodSource("dev.reactor.testing.Idle#strategies")
+    @LinuxOnly("eventfd")
+
     void shouldRefuseToUnmuteAFdWhoseNumberWentToAnotherFile(IdleStrategy idle) throws Exception {
         int[] pipe = Fds.pipe();
         int reused = -1;
@@ -128,6 +133,8 @@ class MuteTest {
 
     @ParameterizedTest
     @MethodSource("dev.reactor.testing.Idle#strategies")
+    @LinuxOnly("eventfd")
+
     void shouldDeliverNothingButTimersToAMutedFd(IdleStrategy idle) throws Exception {
         int efd = Fds.eventfd(1, false);
         try (Reactor reactor = Idle.open(idle)) {

@@ -4,6 +4,7 @@ import dev.reactor.io.Fds;
 import dev.reactor.io.Sockets;
 import dev.reactor.testing.FdSnapshot;
 import dev.reactor.testing.Io;
+import dev.reactor.testing.LinuxOnly;
 import dev.reactor.testing.LogCapture;
 import dev.reactor.testing.Loop;
 import dev.reactor.testing.Net;
@@ -59,6 +60,7 @@ class OwnershipTest {
     }
 
     /** What /proc says fd points to now ("" when closed): compared, not the number, which is reused. */
+    @LinuxOnly("/proc/self/fd")
     private static String target(int fd) {
         try {
             return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
@@ -68,6 +70,8 @@ class OwnershipTest {
     }
 
     @Test
+    @LinuxOnly("/proc")
+
     void shouldCloseAnOwnedFdWhenTheDefaultOnErrorEndsItsRegistration() throws Exception {
         int[] pair = Fds.socketpair();
         try (Reactor reactor = Reactor.open()) {
@@ -103,6 +107,8 @@ class OwnershipTest {
     }
 
     @Test
+    @LinuxOnly("/proc")
+
     void shouldCloseAnOwnedFdWhoseOnErrorThrows() throws Exception {
         int[] pair = Fds.socketpair();
         Context ctx = new Recorder(pair[0], Interest.READ, (r, ev) -> { throw new IOException("boom"); }) {
@@ -138,6 +144,8 @@ class OwnershipTest {
     }
 
     @Test
+    @LinuxOnly("/proc")
+
     void shouldCloseOwnedAndLeaveBorrowedFdsOnReactorClose() throws Exception {
         int[] owned = Fds.socketpair();
         int[] borrowed = Fds.socketpair();
@@ -169,6 +177,7 @@ class OwnershipTest {
 
     /** The README's echo server: a reset from the client makes Fds.read throw ECONNRESET. */
     @Test
+    @LinuxOnly("/proc")
     void shouldCloseAnAcceptedSocketWhoseContextThrowsOnAReset() throws Exception {
         List<Integer> accepted = new ArrayList<>();
         List<String> targets = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.reactor;
 
 import dev.reactor.io.Fds;
 import dev.reactor.sys.linux.EpollPoller;
+import dev.reactor.testing.LinuxOnly;
 import dev.reactor.testing.PollerKind;
 import dev.reactor.testing.Io;
 import dev.reactor.testing.FdSnapshot;
@@ -24,6 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReactorCloseTest {
 
     @Test
+    @LinuxOnly("eventfd")
+
     void shouldCloseEveryFdItOpenedAndNoUserFd() throws Exception {
         int[] pipe = Fds.pipe();
         int eventFd = Fds.eventfd(1, false);
@@ -46,6 +49,8 @@ class ReactorCloseTest {
     }
 
     @Test
+    @LinuxOnly("eventfd")
+
     void shouldNotLeakOver200OpenRegisterCloseCycles() throws Exception {
         int[] pair = Fds.socketpair();
         int eventFd = Fds.eventfd(1, false);
@@ -67,6 +72,8 @@ class ReactorCloseTest {
     }
 
     @Test
+    @LinuxOnly("epoll's timerfd fallback")
+
     void shouldCloseTheFallbackTimerfd() throws Exception {
         PollerKind.assumeEpoll("the timerfd fallback is epoll's; kqueue waits with kevent's own timespec");
         FdSnapshot before = FdSnapshot.take();
@@ -97,6 +104,8 @@ class ReactorCloseTest {
     }
 
     @Test
+    @LinuxOnly("eventfd")
+
     void shouldLetTheUserFdBeRegisteredWithAnotherReactorAfterClose() throws Exception {
         int eventFd = Fds.eventfd(1, false);
         try {
@@ -114,6 +123,8 @@ class ReactorCloseTest {
     }
 
     @Test
+    @LinuxOnly("eventfd")
+
     void shouldCloseAfterTheIterationWhenClosedFromACallback() throws Exception {
         int a = Fds.eventfd(1, false);
         int b = Fds.eventfd(1, false);

@@ -3,6 +3,7 @@ package dev.reactor;
 import dev.reactor.sys.Errno;
 import dev.reactor.io.Fds;
 import dev.reactor.testing.Io;
+import dev.reactor.testing.LinuxOnly;
 import dev.reactor.testing.PollerKind;
 import dev.reactor.testing.Recorder;
 import org.junit.jupiter.api.AfterEach;
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * errno; never a crash, never a half-made registration. After each one, a healthy Context on
  * the same reactor is still dispatched.
  */
+@LinuxOnly("eventfd")
 class RegistrationErrorsTest {
     private Reactor reactor;
     private int healthyFd;

@@ -3,6 +3,7 @@ package dev.reactor;
 import dev.reactor.io.Fds;
 import dev.reactor.testing.FdSnapshot;
 import dev.reactor.testing.Idle;
+import dev.reactor.testing.LinuxOnly;
 import dev.reactor.testing.Loop;
 import dev.reactor.testing.RunningLoop;
 import dev.reactor.testing.SignalStorm;
@@ -36,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * check the arithmetic of the time left; this is the real thing. Nothing here is timed beyond
  * "never early".
  */
+@LinuxOnly("tgkill and native/libsigstorm.so")
 class SignalStormTest {
     private static final int SIGNALS_PER_SECOND = 20_000;
     /** "Thousands": a storm the handler ran for fewer times than this was not one. */

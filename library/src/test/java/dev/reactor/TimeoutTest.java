@@ -2,6 +2,7 @@ package dev.reactor;
 
 import dev.reactor.io.Fds;
 import dev.reactor.sys.linux.EpollPoller;
+import dev.reactor.testing.LinuxOnly;
 import dev.reactor.testing.PollerKind;
 import dev.reactor.testing.Heavy;
 import dev.reactor.testing.Idle;
@@ -62,6 +63,8 @@ class TimeoutTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.reactor.testing.Idle#strategies")
+    @LinuxOnly("epoll's timerfd fallback")
+
     void shouldFireTimersInDeadlineOrderOnTheTimerfdFallback(IdleStrategy idle) throws Exception {
         PollerKind.assumeEpoll("the timerfd fallback is epoll's; kqueue waits with kevent's own timespec");
         try (Reactor reactor = Idle.open(idle)) {

@@ -2,6 +2,7 @@ package dev.reactor;
 
 import dev.reactor.io.Sockets;
 import dev.reactor.sys.linux.EpollPoller;
+import dev.reactor.testing.LinuxOnly;
 import dev.reactor.testing.PollerKind;
 import dev.reactor.testing.Echo;
 import dev.reactor.testing.Loop;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * reactor died. In-process: {@link OutOfFds} fills the fd table below a lowered soft limit. The
  * fallback is the kernel's in the no-pwait2 suite, {@link EpollPoller#disablePwait2()} elsewhere.
  */
+@LinuxOnly("epoll's timerfd fallback")
 class TimerfdFallbackUnderEmfileTest {
     private static final Duration PAUSE = Duration.ofMillis(10);
 

@@ -2,6 +2,7 @@ package dev.reactor;
 
 import dev.reactor.io.Fds;
 import dev.reactor.testing.Io;
+import dev.reactor.testing.LinuxOnly;
 import dev.reactor.testing.Recorder;
 import org.junit.jupiter.api.Test;
 
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * should not) see it: readiness is set by the write itself, so a zero-timeout poll is enough to
  * observe it, and "no event" is a real observation rather than an impatient one.
  */
+@LinuxOnly("eventfd")
 class TriggerModeTest {
 
     @Test

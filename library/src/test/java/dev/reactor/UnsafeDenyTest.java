@@ -3,6 +3,7 @@ package dev.reactor;
 import dev.reactor.io.Fds;
 import dev.reactor.testing.ChildJvm;
 import dev.reactor.testing.Heavy;
+import dev.reactor.testing.LinuxOnly;
 import org.junit.jupiter.api.Test;
 
 import java.io.FileDescriptor;
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * each choosing its backend, so one run says it all.
  */
 @Heavy
+@LinuxOnly("eventfd")
 class UnsafeDenyTest {
     private static final String DENY = "--sun-misc-unsafe-memory-access=deny";
     private static final String WARN = "--sun-misc-unsafe-memory-access=warn";

@@ -1,4 +1,5 @@
 package dev.reactor.examples;
+import dev.reactor.testing.LinuxOnly;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FdDemoTest {
 
     @Test
+    @LinuxOnly("eventfd")
+
     void shouldDispatchToAllThreeFdsAndStopAfterThreeTicks() throws Exception {
         PrintStream original = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();

@@ -3,6 +3,7 @@ package dev.reactor.examples;
 import dev.reactor.testing.Heavy;
 import dev.reactor.testing.HttpTestClient;
 import dev.reactor.testing.HttpTestClient.Response;
+import dev.reactor.testing.LinuxOnly;
 import dev.reactor.testing.Loop;
 import dev.reactor.testing.Net;
 import dev.reactor.testing.RedisServer;
@@ -63,6 +64,8 @@ class OneLoopAppTest {
 
     @Test
     @Heavy
+    @LinuxOnly("eventfd")
+
     void shouldIncrementInRedisAndReportTimerfdAndEventfdFromOneLoop() throws Exception {
         try (RedisServer redis = RedisServer.start();
              OneLoopApp app = OneLoopApp.start(options(redis.address()))) {
@@ -105,6 +108,8 @@ class OneLoopAppTest {
 
     @Test
     @Heavy
+    @LinuxOnly("eventfd")
+
     void shouldAnswer503WithoutRedisThenRecoverWhenRedisStarts() throws Exception {
         int redisPort = Net.freePort();
         InetSocketAddress nowhere = new InetSocketAddress(InetAddress.getLoopbackAddress(), redisPort);
@@ -133,6 +138,8 @@ class OneLoopAppTest {
     }
 
     @Test
+    @LinuxOnly("eventfd")
+
     void shouldPickAFreePortWhenTheDefaultIsTaken() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             OneLoopApp.Options o = options(new InetSocketAddress(InetAddress.getLoopbackAddress(), Net.freePort()));

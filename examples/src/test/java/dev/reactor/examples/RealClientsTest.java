@@ -2,6 +2,7 @@ package dev.reactor.examples;
 
 import dev.reactor.io.Sockets;
 import dev.reactor.testing.Heavy;
+import dev.reactor.testing.LinuxOnly;
 import dev.reactor.testing.Loop;
 import dev.reactor.testing.LoopThread;
 import dev.reactor.testing.Net;
@@ -109,6 +110,8 @@ class RealClientsTest {
     }
 
     @Test
+    @LinuxOnly("eventfd")
+
     void shouldServeWrkOnTheRedisBackedRouteWithoutErrors() throws Exception {
         assumeTrue(tool("wrk") != null, "wrk is not installed (apt-get install wrk)");
         try (RedisServer redis = RedisServer.start()) {

@@ -28,52 +28,55 @@ public final class Pollers {
      * @param backend its name as asked for ("auto", "panama", "jnr"), for a kqueue library's binding
      * @param poller "auto", "epoll" or "kqueue"
      * @param kqueueLibrary a shared library to take kqueue and kevent from, or null for the C library's
+     * @param kqueueAbi the layout that library speaks where the OS does not decide: "macos" or "freebsd"
      */
-    public static Poller open(LibC libc, String backend, int initialEvents, String poller, String kqueueLibrary)
-            throws IOException {
+    public static Poller open(LibC libc, String backend, int initialEvents, String poller, String kqueueLibrary,
+            String kqueueAbi) throws IOException {
         String choice = poller.toLowerCase(Locale.ROOT);
         if (choice.equals("auto")) {
             if (!Platform.LINUX && !Platform.BSD) {
                 throw new UnsupportedOperationException("no poller for " + System.getProperty("os.name")
                         + ": epoll (Linux) and kqueue (macOS, FreeBSD) are implemented");
             }
-            String unsupported = Os.current().unsupported();
-            if (unsupported != null) throw new UnsupportedOperationException(unsupported);
             choice = Platform.LINUX ? "epoll" : "kqueue";
         }
+        boolean ownOs;                    // the OS's own poller, whose layouts Os must know
         switch (choice) {
             case "epoll":
                 if (!Platform.LINUX) {
                     throw new UnsupportedOperationException("epoll is Linux's; this is " + System.getProperty("os.name"));
                 }
-                String refused = Os.current().unsupported();
-                if (refused != null) throw new UnsupportedOperationException(refused);
-                return new EpollPoller(libc, initialEvents);
+                ownOs = true;
+                break;
             case "kqueue":
-                if (kqueueLibrary == null) {
-                    if (!Platform.BSD) {
-                        throw new UnsupportedOperationException("kqueue is the BSDs'; on " + System.getProperty("os.name")
-                                + " name a library that has it (-D" + KQUEUE_LIBRARY + ")");
-                    }
-                    String refusal = Os.current().unsupported();
-                    if (refusal != null) throw new UnsupportedOperationException(refusal);
+                if (kqueueLibrary == null && !Platform.BSD) {
+                    throw new UnsupportedOperationException("kqueue is the BSDs'; on " + System.getProperty("os.name")
+                            + " name a library that has it (-D" + KQUEUE_LIBRARY + ")");
                 }
-                KeventCalls kevent = kqueueLibrary == null ? libc : Os.kevent(backend, kqueueLibrary);
-                return new KqueuePoller(libc, kevent, kqueueAbi(), initialEvents);
+                ownOs = kqueueLibrary == null;
+                break;
             default:
                 throw new IllegalArgumentException("unknown poller '" + poller + "' (auto, epoll, kqueue)");
         }
+        if (ownOs) {
+            String refused = Os.current().unsupported();
+            if (refused != null) throw new UnsupportedOperationException(refused);
+        }
+        if (choice.equals("epoll")) return new EpollPoller(libc, initialEvents);
+        Kqueue.Abi abi = kqueueAbi(kqueueAbi);
+        KeventCalls kevent = kqueueLibrary == null ? libc : Os.kevent(backend, kqueueLibrary);
+        return new KqueuePoller(libc, kevent, abi, initialEvents);
     }
 
-    /** The struct kevent ABI: the OS's own, or on another (an emulator on Linux) -Ddev.reactor.kqueue.abi. */
-    static Kqueue.Abi kqueueAbi() {
+    /** The struct kevent ABI: the OS's own, or on another (an emulator on Linux) the one asked for. */
+    static Kqueue.Abi kqueueAbi(String asked) {
         if (Platform.MACOS) return Kqueue.Abi.MACOS;
         if (Platform.FREEBSD) return Kqueue.Abi.FREEBSD;
-        String abi = System.getProperty(KQUEUE_ABI, "macos").toLowerCase(Locale.ROOT);
-        switch (abi) {
+        switch (asked.toLowerCase(Locale.ROOT)) {
             case "macos": return Kqueue.Abi.MACOS;
             case "freebsd": return Kqueue.Abi.FREEBSD;
-            default: throw new IllegalArgumentException("unknown kqueue ABI '" + abi + "' (macos, freebsd)");
+            default: throw new IllegalArgumentException("unknown kqueue ABI '" + asked + "' (macos, freebsd; -D"
+                    + KQUEUE_ABI + " or ReactorConfig.kqueueAbi)");
         }
     }
 }

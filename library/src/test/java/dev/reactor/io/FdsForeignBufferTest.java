@@ -2,6 +2,7 @@ package dev.reactor.io;
 
 import dev.reactor.testing.Arenas;
 import dev.reactor.testing.Io;
+import dev.reactor.testing.LinuxOnly;
 import dev.reactor.testing.Loop;
 import jnr.posix.POSIXFactory;
 import org.junit.jupiter.api.BeforeEach;
@@ -181,6 +182,8 @@ class FdsForeignBufferTest {
     // ---- held for the call (Panama) ------------------------------------------------------------
 
     @Test
+    @LinuxOnly("/proc")
+
     void shouldKeepASharedArenaOpenWhileAPanamaReadWaitsInTheKernel() throws Exception {
         assumeTrue("panama".equals(Fds.libc().name()),
                 "only Panama passes the segment; on jnr a close during the call is the documented race");
@@ -226,6 +229,7 @@ class FdsForeignBufferTest {
     }
 
     /** True when a thread of this process waits in syscall nr with fd as its first argument (/proc/self/task/N/syscall). */
+    @LinuxOnly("/proc/self/task/N/syscall")
     private static boolean someThreadIsIn(int nr, int fd) {
         String expected = nr + " 0x" + Integer.toHexString(fd) + " ";
         try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {

@@ -7,6 +7,7 @@ import dev.reactor.ReactorException;
 import dev.reactor.sys.Errno;
 import dev.reactor.sys.linux.Linux;
 import dev.reactor.testing.Io;
+import dev.reactor.testing.LinuxOnly;
 import dev.reactor.testing.Loop;
 import jnr.posix.POSIXFactory;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,7 @@ class FdsTest {
         return (Fds.libc().fcntl(fd, Linux.F_GETFD, 0) & Linux.FD_CLOEXEC) != 0;
     }
 
+    @LinuxOnly("/proc/self/fd")
     private static String target(int fd) throws Exception {
         return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
     }
@@ -47,6 +49,8 @@ class FdsTest {
     // ---- making fds ----------------------------------------------------------------------------
 
     @Test
+    @LinuxOnly("/proc")
+
     void shouldMakeANonBlockingCloseOnExecPipe() throws Exception {
         int[] pipe = Fds.pipe();
         try {
@@ -61,6 +65,8 @@ class FdsTest {
     }
 
     @Test
+    @LinuxOnly("/proc")
+
     void shouldMakeAConnectedNonBlockingSocketpair() throws Exception {
         int[] pair = Fds.socketpair();
         try {
@@ -77,6 +83,8 @@ class FdsTest {
     }
 
     @Test
+    @LinuxOnly("eventfd")
+
     void shouldCountWithAnEventfd() throws Exception {
         int fd = Fds.eventfd();
         try {
@@ -92,6 +100,8 @@ class FdsTest {
     }
 
     @Test
+    @LinuxOnly("eventfd")
+
     void shouldStartAnEventfdAtItsInitialValue() throws Exception {
         int fd = Fds.eventfd(5, false);
         try {
@@ -102,6 +112,8 @@ class FdsTest {
     }
 
     @Test
+    @LinuxOnly("eventfd")
+
     void shouldTakeOneAtATimeFromASemaphoreEventfd() throws Exception {
         int fd = Fds.eventfd(0, true);
         try {
@@ -116,6 +128,8 @@ class FdsTest {
     }
 
     @Test
+    @LinuxOnly("timerfd")
+
     void shouldMakeADisarmedTimerfd() throws Exception {
         int fd = Fds.timerfd();
         try {
@@ -127,6 +141,8 @@ class FdsTest {
     }
 
     @Test
+    @LinuxOnly("timerfd")
+
     void shouldFireAnArmedOneShotTimerfdOnce() throws Exception {
         int fd = Fds.timerfd(Duration.ofMillis(2), Duration.ZERO);
         try (Reactor reactor = Reactor.open()) {
@@ -140,6 +156,8 @@ class FdsTest {
     }
 
     @Test
+    @LinuxOnly("timerfd")
+
     void shouldFireAPeriodicTimerfdRepeatedly() throws Exception {
         int fd = Fds.timerfd();
         try (Reactor reactor = Reactor.open()) {
@@ -156,6 +174,8 @@ class FdsTest {
     }
 
     @Test
+    @LinuxOnly("timerfd")
+
     void shouldRejectANegativeTimerfdTime() throws Exception {
         int fd = Fds.timerfd();
         try {
@@ -345,6 +365,8 @@ class FdsTest {
     }
 
     @Test
+    @LinuxOnly("eventfd")
+
     void shouldNameTheCallFdAndErrnoWhenReadingOrWritingAClosedFd() throws Exception {
         int fd = Fds.eventfd();
         Fds.close(fd);
@@ -358,6 +380,8 @@ class FdsTest {
     // ---- flags and lifetime --------------------------------------------------------------------
 
     @Test
+    @LinuxOnly("eventfd")
+
     void shouldThrowEbadfOnADoubleClose() throws Exception {
         int fd = Fds.eventfd();
         Fds.close(fd);
@@ -398,6 +422,8 @@ class FdsTest {
     // ---- fds held by the JDK -------------------------------------------------------------------
 
     @Test
+    @LinuxOnly("/proc")
+
     void shouldFindTheFdOfAFileDescriptor() throws Exception {
         try (FileInputStream in = new FileInputStream("/dev/null")) {
             int fd = Fds.of(in.getFD());
@@ -409,6 +435,8 @@ class FdsTest {
     }
 
     @Test
+    @LinuxOnly("/proc")
+
     void shouldFindTheFdOfSelectableChannels() throws Exception {
         try (SocketChannel socket = SocketChannel.open()) {
             assertTrue(target(Fds.of(socket)).startsWith("socket:"));

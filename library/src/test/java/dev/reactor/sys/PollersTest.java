@@ -1,5 +1,7 @@
 package dev.reactor.sys;
 
+import dev.reactor.Context;
+import dev.reactor.Interest;
 import dev.reactor.Reactor;
 import dev.reactor.ReactorConfig;
 import dev.reactor.ReactorException;
@@ -48,6 +50,34 @@ class PollersTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Reactor.open(ReactorConfig.builder().poller("kqueue").kqueueLibrary(missing).build()));
         assertTrue(e.getMessage().startsWith("cannot load kqueue and kevent from " + missing), e.getMessage());
+    }
+
+    /** The kqueue ABI from the config, not only the property: each emulator build read in its own layout. */
+    @Test
+    void shouldTakeTheKqueueAbiFromTheConfig() throws Exception {
+        assumeTrue(Platform.LINUX && Platform.X86_64, "the emulator is built for Linux x86_64 (scripts/kqueue-emu)");
+        for (String[] lib : new String[][] {{"libkqueue-emu.so", "macos"}, {"libkqueue-emu-freebsd.so", "freebsd"}}) {
+            Path so = build(lib[0]);
+            assertTrue(Files.exists(so), so + " is missing (scripts/native builds it)");
+            ReactorConfig config = ReactorConfig.builder().poller("kqueue").kqueueLibrary(so.toString()).kqueueAbi(lib[1]).build();
+            assertTrue(config.toString().contains("kqueueAbi=" + lib[1]), config.toString());
+            try (Reactor r = Reactor.open(config)) {
+                int[] pipe = dev.reactor.io.Fds.pipe();
+                try {
+                    int[] seen = {0};
+                    r.register(Context.of(pipe[0], Interest.READ, (reactor, events) -> seen[0] = pipe[0]));
+                    dev.reactor.io.Fds.write(pipe[1], java.nio.ByteBuffer.wrap(new byte[] {1}));
+                    for (int i = 0; i < 100 && seen[0] == 0; i++) r.runOnce(java.time.Duration.ofSeconds(5));
+                    assertEquals(pipe[0], seen[0], lib[0] + " read as " + lib[1] + ": the event's token");
+                } finally {
+                    dev.reactor.io.Fds.close(pipe[0]);
+                    dev.reactor.io.Fds.close(pipe[1]);
+                }
+            }
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Reactor.open(ReactorConfig.builder()
+                .poller("kqueue").kqueueLibrary(build("libkqueue-emu.so").toString()).kqueueAbi("netbsd").build()));
+        assertEquals("unknown kqueue ABI 'netbsd' (macos, freebsd; -Ddev.reactor.kqueue.abi or ReactorConfig.kqueueAbi)", e.getMessage());
     }
 
     /** -1 with errno 0 from a foreign library: EIO, never taken for success (-0 would be fd 0). */

@@ -14,6 +14,7 @@ public final class FdNumbers {
     private FdNumbers() { }
 
     /** A readable eventfd (counter 1) at the free number fd: opens and closes fillers for any free number below it. */
+    @LinuxOnly("eventfd")
     public static int eventfdAt(int fd) throws IOException {
         List<Integer> below = new ArrayList<>();
         try {
@@ -29,19 +30,20 @@ public final class FdNumbers {
     }
 
     /**
-     * Fills every free number below the highest open fd with an eventfd, so that the next fds
+     * Fills every free number below the highest open fd with pipe ends, so that the next fds
      * come at the top, one after another; close the returned fillers afterwards.
      */
     public static List<Integer> fillGaps() throws IOException {
         int highest;
-        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+        try (Stream<Path> s = Files.list(Path.of("/dev/fd"))) {
             highest = s.mapToInt(p -> Integer.parseInt(p.getFileName().toString())).max().orElse(2);
         }
         List<Integer> fillers = new ArrayList<>();
         while (true) {
-            int fd = Fds.eventfd();
-            fillers.add(fd);
-            if (fd >= highest) return fillers;
+            int[] pipe = Fds.pipe();
+            fillers.add(pipe[0]);
+            fillers.add(pipe[1]);
+            if (Math.max(pipe[0], pipe[1]) >= highest) return fillers;
         }
     }
 }

@@ -11,6 +11,7 @@ public final class ProcSelf {
     private ProcSelf() { }
 
     /** The soft RLIMIT_NOFILE ("Max open files" in /proc/self/limits). */
+    @LinuxOnly("/proc/self/limits")
     public static int openFileLimit() {
         String field = "Max open files";
         for (String line : lines("/proc/self/limits")) {
@@ -25,11 +26,13 @@ public final class ProcSelf {
     }
 
     /** VmRSS: resident memory now, in bytes. */
+    @LinuxOnly("/proc/self/status")
     public static long rssBytes() {
         return statusKiloBytes("VmRSS:") << 10;
     }
 
     /** VmHWM: the most resident memory so far, in bytes. */
+    @LinuxOnly("/proc/self/status")
     public static long peakRssBytes() {
         return statusKiloBytes("VmHWM:") << 10;
     }

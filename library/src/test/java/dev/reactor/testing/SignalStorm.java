@@ -15,6 +15,7 @@ import java.nio.file.Path;
  *
  * <p>Stop a storm before its target thread ends: a thread id is reused by the next thread.
  */
+@LinuxOnly("tgkill and native/libsigstorm.so")
 public final class SignalStorm implements AutoCloseable {
     /** native/sigstorm.c; public only because jnr generates an implementation of it. */
     public interface Lib {

@@ -43,6 +43,7 @@ public final class SuiteClock implements TestExecutionListener {
     }
 
     /** Milliseconds since this process was created, or -1 without a Linux /proc. */
+    @LinuxOnly.ByOs
     private static long processAgeMillis() {
         try {
             String stat = Files.readString(Path.of("/proc/self/stat"));

@@ -4,6 +4,7 @@ import dev.reactor.sys.Os;
 import dev.reactor.ffi.LibC;
 import dev.reactor.sys.Poller;
 import dev.reactor.testing.FdSnapshot;
+import dev.reactor.testing.LinuxOnly;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * ({@link EpollPoller#disablePwait2()}). "Never before the deadline" is asserted on every wait;
  * "not rounded to milliseconds" only on the shortest of many waits, since the machine is shared.
  */
+@LinuxOnly("epoll")
 class EpollPollerTimeoutTest {
     private static final String PWAIT2 = "epoll_pwait2";
     private static final String TIMERFD = "timerfd";

@@ -6,6 +6,7 @@ import dev.reactor.sys.Errors;
 import dev.reactor.sys.Platform;
 import dev.reactor.sys.Os;
 import dev.reactor.io.Fds;
+import dev.reactor.testing.LinuxOnly;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * number from a new file at that number, which is what lets the poller rebuild its set safely.
  * On jnr it goes through syscall(2) with six arguments, the case jnr-ffi#181 corrupts.
  */
+@LinuxOnly("kcmp(2)")
 class KcmpTest {
     @Test
     void shouldTellTheRegisteredFileFromANewOneAtTheSameNumber() throws Exception {

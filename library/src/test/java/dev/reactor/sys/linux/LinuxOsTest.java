@@ -5,6 +5,7 @@ import dev.reactor.io.Fds;
 import dev.reactor.io.Sockets;
 import dev.reactor.sys.Os;
 import dev.reactor.sys.Platform;
+import dev.reactor.testing.LinuxOnly;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Linux's door: the one-call forms and the portable sequences the BSDs use (the call, then
  * fcntl twice), both run here on real fds: every fd made is non-blocking and close-on-exec.
  */
+@LinuxOnly("LinuxOs, the OS layer of Linux")
 class LinuxOsTest {
     private static final int F_GETFD = 1;
     private static final int FD_CLOEXEC = 1;
