@@ -81,14 +81,16 @@ test: ## every test suite, the benchmarks' build and the module-path check (what
 	@scripts/test-summary --started target/test-started $(REPORTS)
 	@$(if $(AARCH64_ARGS),,echo "make: the aarch64 suite was skipped: $(subst skip: ,,$(AARCH64))")
 
-# The jnr suite (core tier) alone on an arm64 JDK 17 under qemu-user, with the probe and
-# libsigstorm.so cross-compiled: the 16-byte struct epoll_event path, run. Fails (with the reason)
+# The jnr suite (core tier) alone on an arm64 JDK 17 under qemu-user, with the probe,
+# libsigstorm.so and the kqueue emulator cross-compiled: the 16-byte struct epoll_event path, run;
+# then the emulator's own C tests on aarch64. Fails (with the reason)
 # where the machine cannot; make test skips it there instead.
 test-aarch64: ## the jnr suite on an arm64 JDK 17 under qemu-user (scripts/aarch64-setup installs it)
 	@$(if $(AARCH64_ARGS),,echo "make: cannot run the aarch64 suite: $(subst skip: ,,$(AARCH64))"; exit 1)
 	@rm -rf $(REPORTS) && mkdir -p target && date +%s > target/test-started
 	$(MVN) verify $(AARCH64_ARGS) -Daarch64.only=true \
 	  || { scripts/test-summary --started target/test-started $(REPORTS); exit 1; }
+	CC=aarch64-linux-gnu-gcc KQEMU_OUT=native/build/aarch64 scripts/kqueue-emu --test
 	@scripts/test-summary --started target/test-started $(REPORTS)
 
 # The model-based property at length, on every suite of the newest JDK (make test runs 200 tries),

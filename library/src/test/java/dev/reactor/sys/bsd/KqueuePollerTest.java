@@ -13,6 +13,7 @@ import dev.reactor.sys.Platform;
 import dev.reactor.sys.Poller;
 import dev.reactor.testing.Io;
 import dev.reactor.testing.Loop;
+import dev.reactor.testing.NativeBuild;
 import dev.reactor.testing.Recorder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,11 +40,10 @@ class KqueuePollerTest {
 
     @BeforeAll
     static void emulator() {
-        assumeTrue(Platform.LINUX && Platform.X86_64, "the kqueue emulator is built for Linux x86_64 only (scripts/kqueue-emu)");
-        Path build = Path.of(System.getProperty("dev.reactor.root", ".."), "native", "build");
-        macos = build.resolve("libkqueue-emu.so").toAbsolutePath();
-        freebsd = build.resolve("libkqueue-emu-freebsd.so").toAbsolutePath();
-        assertTrue(Files.exists(macos) && Files.exists(freebsd), "the emulator is missing from " + build + " (scripts/native builds it)");
+        assumeTrue(Platform.LINUX, "the kqueue emulator is Linux's (scripts/kqueue-emu)");
+        macos = NativeBuild.path("libkqueue-emu.so");
+        freebsd = NativeBuild.path("libkqueue-emu-freebsd.so");
+        assertTrue(Files.exists(macos) && Files.exists(freebsd), "the emulator is missing from " + NativeBuild.dir() + " (scripts/native builds it)");
     }
 
     /** A reactor on the emulator of the ABI this suite's reactors speak (-Ddev.reactor.kqueue.abi, macOS by default). */
