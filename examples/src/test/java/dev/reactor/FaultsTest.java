@@ -242,7 +242,6 @@ class FaultsTest {
 
     @Test
     @LinuxOnly("eventfd")
-
     void shouldFailReactorOpenWithEmfileAndLeaveNoFdAtEveryStep() throws Exception {
         Reactor.open().close();                        // classes loaded, logging ready
         new ReactorException("epoll_create1", Errno.EMFILE).getMessage();

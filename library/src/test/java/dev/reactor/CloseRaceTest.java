@@ -21,7 +21,6 @@ class CloseRaceTest {
 
     @Test
     @LinuxOnly("eventfd")
-
     void shouldNeverLetARegistrationTouchAReleasedPoller() throws Exception {
         int fd = Fds.eventfd();
         try {

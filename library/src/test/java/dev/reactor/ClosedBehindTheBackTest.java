@@ -76,7 +76,6 @@ class ClosedBehindTheBackTest {
 
     @Test
     @LinuxOnly("eventfd")
-
     void shouldKeepLiveRegistrationsAndDropDeadOnesWhenTheSetIsRebuilt() throws Exception {
         PollerKind.assumeEpoll("a registration a dup keeps in the set, and the rebuild that drops it; kqueue drops an fd's knotes at close(2)");
         int[] pipe = Fds.pipe();

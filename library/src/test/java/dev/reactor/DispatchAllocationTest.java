@@ -43,7 +43,6 @@ class DispatchAllocationTest {
 
     @Test
     @LinuxOnly("eventfd")
-
     void shouldAllocateNothingPerDispatchOfALevelTriggeredEventfd() throws Exception {
         int fd = Fds.eventfd(1, false);
         try (Reactor reactor = Reactor.open()) {
@@ -58,7 +57,6 @@ class DispatchAllocationTest {
 
     @Test
     @LinuxOnly("eventfd")
-
     void shouldAllocateNothingPerDispatchWithManyFdsPerBatch() throws Exception {
         int[] fds = new int[32];
         for (int i = 0; i < fds.length; i++) fds[i] = Fds.eventfd(1, false);
@@ -74,7 +72,6 @@ class DispatchAllocationTest {
 
     @Test
     @LinuxOnly("eventfd")
-
     void shouldAllocateNothingPerEventfdReadInACallback() throws Exception {
         // The usual callback work on an eventfd: write and read its counter through Fds.
         int fd = Fds.eventfd(1, false);

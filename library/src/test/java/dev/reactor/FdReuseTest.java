@@ -60,7 +60,6 @@ class FdReuseTest {
 
     @Test
     @LinuxOnly("eventfd")
-
     void shouldDropEventsForFdReusedInSameBatch() throws Exception {
         Pair p = new Pair();
         List<Integer> toClose = new ArrayList<>(List.of(p.a, p.b));
@@ -97,7 +96,6 @@ class FdReuseTest {
 
     @Test
     @LinuxOnly("eventfd")
-
     void shouldDropEventsForFdDeregisteredEarlierInSameBatch() throws Exception {
         Pair p = new Pair();
         try (Reactor reactor = Reactor.open()) {
@@ -119,7 +117,6 @@ class FdReuseTest {
 
     @Test
     @LinuxOnly("eventfd")
-
     void shouldNotHandTheOldEventToANewContextOnTheSameOpenFd() throws Exception {
         // No close at all: deregister + register on the same open fd is a new registration too.
         Pair p = new Pair();

@@ -39,7 +39,6 @@ class LeakCyclesTest {
 
     @Test
     @LinuxOnly("/proc/self/status")
-
     void shouldKeepFdsAndNativeMemoryFlatOverOpenCloseAndRegisterCycles() throws Exception {
         Process child = new ProcessBuilder(ChildJvm.command(4096, Child.class, List.of("-Xmx96m", "-Xms96m", "-XX:+AlwaysPreTouch"))).redirectErrorStream(true).start();
         try {

@@ -59,7 +59,6 @@ class LoadTest {
 
     @Test
     @LinuxOnly("/proc/self/limits")
-
     void shouldEchoEveryByteOverAsManyConnectionsAsTheFdLimitAllowsAndEndWithNoFdLeft() throws Exception {
         Size size = "full".equals(System.getProperty("dev.reactor.test.load")) ? FULL : DEFAULT;
         long t0 = System.nanoTime();

@@ -22,7 +22,6 @@ class MixedFdDispatchTest {
 
     @Test
     @LinuxOnly("eventfd")
-
     void shouldDispatchPipeEventfdTimerfdSocketpairAndTcpEachToItsOwnContext() throws Exception {
         int[] pipe = Fds.pipe();
         int eventFd = Fds.eventfd();

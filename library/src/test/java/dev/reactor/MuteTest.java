@@ -77,7 +77,6 @@ class MuteTest {
     @ParameterizedTest
     @MethodSource("dev.reactor.testing.Idle#strategies")
     @LinuxOnly("eventfd")
-
     void shouldSilenceAFdMutedByAnEarlierCallbackInTheSameBatch(IdleStrategy idle) throws Exception {
         int a = Fds.eventfd(1, false);
         int b = Fds.eventfd(1, false);
@@ -102,7 +101,6 @@ class MuteTest {
     @ParameterizedTest
     @MethodSource("dev.reactor.testing.Idle#strategies")
     @LinuxOnly("eventfd")
-
     void shouldRefuseToUnmuteAFdWhoseNumberWentToAnotherFile(IdleStrategy idle) throws Exception {
         int[] pipe = Fds.pipe();
         int reused = -1;
@@ -134,7 +132,6 @@ class MuteTest {
     @ParameterizedTest
     @MethodSource("dev.reactor.testing.Idle#strategies")
     @LinuxOnly("eventfd")
-
     void shouldDeliverNothingButTimersToAMutedFd(IdleStrategy idle) throws Exception {
         int efd = Fds.eventfd(1, false);
         try (Reactor reactor = Idle.open(idle)) {

@@ -71,7 +71,6 @@ class OwnershipTest {
 
     @Test
     @LinuxOnly("/proc")
-
     void shouldCloseAnOwnedFdWhenTheDefaultOnErrorEndsItsRegistration() throws Exception {
         int[] pair = Fds.socketpair();
         try (Reactor reactor = Reactor.open()) {
@@ -108,7 +107,6 @@ class OwnershipTest {
 
     @Test
     @LinuxOnly("/proc")
-
     void shouldCloseAnOwnedFdWhoseOnErrorThrows() throws Exception {
         int[] pair = Fds.socketpair();
         Context ctx = new Recorder(pair[0], Interest.READ, (r, ev) -> { throw new IOException("boom"); }) {
@@ -145,7 +143,6 @@ class OwnershipTest {
 
     @Test
     @LinuxOnly("/proc")
-
     void shouldCloseOwnedAndLeaveBorrowedFdsOnReactorClose() throws Exception {
         int[] owned = Fds.socketpair();
         int[] borrowed = Fds.socketpair();

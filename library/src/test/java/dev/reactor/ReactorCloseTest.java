@@ -26,7 +26,6 @@ class ReactorCloseTest {
 
     @Test
     @LinuxOnly("eventfd")
-
     void shouldCloseEveryFdItOpenedAndNoUserFd() throws Exception {
         int[] pipe = Fds.pipe();
         int eventFd = Fds.eventfd(1, false);
@@ -50,7 +49,6 @@ class ReactorCloseTest {
 
     @Test
     @LinuxOnly("eventfd")
-
     void shouldNotLeakOver200OpenRegisterCloseCycles() throws Exception {
         int[] pair = Fds.socketpair();
         int eventFd = Fds.eventfd(1, false);
@@ -73,7 +71,6 @@ class ReactorCloseTest {
 
     @Test
     @LinuxOnly("epoll's timerfd fallback")
-
     void shouldCloseTheFallbackTimerfd() throws Exception {
         PollerKind.assumeEpoll("the timerfd fallback is epoll's; kqueue waits with kevent's own timespec");
         FdSnapshot before = FdSnapshot.take();
@@ -105,7 +102,6 @@ class ReactorCloseTest {
 
     @Test
     @LinuxOnly("eventfd")
-
     void shouldLetTheUserFdBeRegisteredWithAnotherReactorAfterClose() throws Exception {
         int eventFd = Fds.eventfd(1, false);
         try {
@@ -124,7 +120,6 @@ class ReactorCloseTest {
 
     @Test
     @LinuxOnly("eventfd")
-
     void shouldCloseAfterTheIterationWhenClosedFromACallback() throws Exception {
         int a = Fds.eventfd(1, false);
         int b = Fds.eventfd(1, false);

@@ -64,7 +64,6 @@ class TimeoutTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.reactor.testing.Idle#strategies")
     @LinuxOnly("epoll's timerfd fallback")
-
     void shouldFireTimersInDeadlineOrderOnTheTimerfdFallback(IdleStrategy idle) throws Exception {
         PollerKind.assumeEpoll("the timerfd fallback is epoll's; kqueue waits with kevent's own timespec");
         try (Reactor reactor = Idle.open(idle)) {

@@ -17,7 +17,6 @@ class FdDemoTest {
 
     @Test
     @LinuxOnly("eventfd")
-
     void shouldDispatchToAllThreeFdsAndStopAfterThreeTicks() throws Exception {
         PrintStream original = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();

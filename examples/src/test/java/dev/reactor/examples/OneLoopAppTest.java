@@ -65,7 +65,6 @@ class OneLoopAppTest {
     @Test
     @Heavy
     @LinuxOnly("eventfd")
-
     void shouldIncrementInRedisAndReportTimerfdAndEventfdFromOneLoop() throws Exception {
         try (RedisServer redis = RedisServer.start();
              OneLoopApp app = OneLoopApp.start(options(redis.address()))) {
@@ -109,7 +108,6 @@ class OneLoopAppTest {
     @Test
     @Heavy
     @LinuxOnly("eventfd")
-
     void shouldAnswer503WithoutRedisThenRecoverWhenRedisStarts() throws Exception {
         int redisPort = Net.freePort();
         InetSocketAddress nowhere = new InetSocketAddress(InetAddress.getLoopbackAddress(), redisPort);
@@ -139,7 +137,6 @@ class OneLoopAppTest {
 
     @Test
     @LinuxOnly("eventfd")
-
     void shouldPickAFreePortWhenTheDefaultIsTaken() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             OneLoopApp.Options o = options(new InetSocketAddress(InetAddress.getLoopbackAddress(), Net.freePort()));

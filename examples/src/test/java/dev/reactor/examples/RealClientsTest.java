@@ -111,7 +111,6 @@ class RealClientsTest {
 
     @Test
     @LinuxOnly("eventfd")
-
     void shouldServeWrkOnTheRedisBackedRouteWithoutErrors() throws Exception {
         assumeTrue(tool("wrk") != null, "wrk is not installed (apt-get install wrk)");
         try (RedisServer redis = RedisServer.start()) {

@@ -183,7 +183,6 @@ class FdsForeignBufferTest {
 
     @Test
     @LinuxOnly("/proc")
-
     void shouldKeepASharedArenaOpenWhileAPanamaReadWaitsInTheKernel() throws Exception {
         assumeTrue("panama".equals(Fds.libc().name()),
                 "only Panama passes the segment; on jnr a close during the call is the documented race");

@@ -50,7 +50,6 @@ class FdsTest {
 
     @Test
     @LinuxOnly("/proc")
-
     void shouldMakeANonBlockingCloseOnExecPipe() throws Exception {
         int[] pipe = Fds.pipe();
         try {
@@ -66,7 +65,6 @@ class FdsTest {
 
     @Test
     @LinuxOnly("/proc")
-
     void shouldMakeAConnectedNonBlockingSocketpair() throws Exception {
         int[] pair = Fds.socketpair();
         try {
@@ -84,7 +82,6 @@ class FdsTest {
 
     @Test
     @LinuxOnly("eventfd")
-
     void shouldCountWithAnEventfd() throws Exception {
         int fd = Fds.eventfd();
         try {
@@ -101,7 +98,6 @@ class FdsTest {
 
     @Test
     @LinuxOnly("eventfd")
-
     void shouldStartAnEventfdAtItsInitialValue() throws Exception {
         int fd = Fds.eventfd(5, false);
         try {
@@ -113,7 +109,6 @@ class FdsTest {
 
     @Test
     @LinuxOnly("eventfd")
-
     void shouldTakeOneAtATimeFromASemaphoreEventfd() throws Exception {
         int fd = Fds.eventfd(0, true);
         try {
@@ -129,7 +124,6 @@ class FdsTest {
 
     @Test
     @LinuxOnly("timerfd")
-
     void shouldMakeADisarmedTimerfd() throws Exception {
         int fd = Fds.timerfd();
         try {
@@ -142,7 +136,6 @@ class FdsTest {
 
     @Test
     @LinuxOnly("timerfd")
-
     void shouldFireAnArmedOneShotTimerfdOnce() throws Exception {
         int fd = Fds.timerfd(Duration.ofMillis(2), Duration.ZERO);
         try (Reactor reactor = Reactor.open()) {
@@ -157,7 +150,6 @@ class FdsTest {
 
     @Test
     @LinuxOnly("timerfd")
-
     void shouldFireAPeriodicTimerfdRepeatedly() throws Exception {
         int fd = Fds.timerfd();
         try (Reactor reactor = Reactor.open()) {
@@ -175,7 +167,6 @@ class FdsTest {
 
     @Test
     @LinuxOnly("timerfd")
-
     void shouldRejectANegativeTimerfdTime() throws Exception {
         int fd = Fds.timerfd();
         try {
@@ -366,7 +357,6 @@ class FdsTest {
 
     @Test
     @LinuxOnly("eventfd")
-
     void shouldNameTheCallFdAndErrnoWhenReadingOrWritingAClosedFd() throws Exception {
         int fd = Fds.eventfd();
         Fds.close(fd);
@@ -381,7 +371,6 @@ class FdsTest {
 
     @Test
     @LinuxOnly("eventfd")
-
     void shouldThrowEbadfOnADoubleClose() throws Exception {
         int fd = Fds.eventfd();
         Fds.close(fd);
@@ -423,7 +412,6 @@ class FdsTest {
 
     @Test
     @LinuxOnly("/proc")
-
     void shouldFindTheFdOfAFileDescriptor() throws Exception {
         try (FileInputStream in = new FileInputStream("/dev/null")) {
             int fd = Fds.of(in.getFD());
@@ -436,7 +424,6 @@ class FdsTest {
 
     @Test
     @LinuxOnly("/proc")
-
     void shouldFindTheFdOfSelectableChannels() throws Exception {
         try (SocketChannel socket = SocketChannel.open()) {
             assertTrue(target(Fds.of(socket)).startsWith("socket:"));
