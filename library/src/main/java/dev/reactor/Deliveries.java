@@ -76,8 +76,8 @@ final class Deliveries {
             if (fd == Mailbox.TASK) {
                 delivered++;
                 try {
-                    ((Runnable) payload).run();
-                } catch (Exception e) {     // checked ones too: Kotlin and Scala throw them from a Runnable
+                    ((Task) payload).run();
+                } catch (Exception e) {
                     Logs.warning(() -> "execute: task failed", e);
                 }
                 continue;

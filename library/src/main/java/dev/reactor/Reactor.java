@@ -15,10 +15,16 @@ import java.util.Objects;
 
 /**
  * One event loop over one epoll (Linux) or kqueue (macOS/BSD) instance, dispatching each ready
- * fd to its {@link Context}. Every method is for the loop thread (before {@link #run()}, the
- * thread that opened the reactor), except {@link #send}, {@link #execute}, {@link #stop} and
- * {@link #close}, which are safe from any thread. A loop-only method called from another thread
- * throws {@link IllegalStateException}.
+ * fd to its {@link Context}. Every method is for the loop thread, except {@link #send},
+ * {@link #execute}, {@link #stop} and {@link #close}, which are safe from any thread. A
+ * loop-only method called from another thread throws {@link IllegalStateException}.
+ *
+ * <p><b>Ownership:</b> the loop thread is the thread that opened the reactor until a
+ * {@link #run()} or {@link #runOnce} starts, then the thread that last ran it; once that thread
+ * has ended, the next thread to make a loop-only call takes over (after {@code loop.join()},
+ * main may clean up). After {@link #close()} the cleanup calls — {@link #deregister},
+ * {@link #close(int)}, {@link #context}, {@link #ownership}, {@link #cancel} — never throw, from
+ * any thread, so they are safe in {@code finally} blocks.
  */
 public final class Reactor implements AutoCloseable {
     private static final VarHandle BLOCKED;
@@ -159,10 +165,12 @@ public final class Reactor implements AutoCloseable {
      *
      * @param fd a file descriptor
      * @return {@link Ownership#OWNED} or {@link Ownership#BORROWED}; null when it is not registered
-     * @throws IllegalStateException if called off the loop thread, or once the reactor is closed
+     *         (always, once the reactor is closed)
+     * @throws IllegalStateException if called off the loop thread while the reactor is open
      */
     public Ownership ownership(int fd) {
-        checkLoopUntilReleased("ownership");
+        if (closed) return null;
+        checkThread("ownership");
         if (table.get(fd) == null) return null;
         return table.owned(fd) ? Ownership.OWNED : Ownership.BORROWED;
     }
@@ -227,14 +235,18 @@ public final class Reactor implements AutoCloseable {
      * registration are dropped. Loop thread only; works in a callback while a {@link #close()} is
      * pending.
      *
+     * Once the reactor is closed nothing is registered: it returns null, from any thread, so it
+     * is safe in a {@code finally} block.
+     *
      * @param fd a file descriptor
      * @return the Context it was registered with, or null if it was not registered
-     * @throws IllegalStateException if called off the loop thread, or once the reactor is closed
+     * @throws IllegalStateException if called off the loop thread while the reactor is open
      */
     public Context deregister(int fd) {
-        checkLoopUntilReleased("deregister");
+        if (closed) return null;
+        checkThread("deregister");
         synchronized (lifecycle) {
-            checkLoopUntilReleased("deregister");
+            if (closed) return null;
             Context ctx = table.get(fd);
             if (ctx == null) return null;
             // ENOENT/EBADF: the fd was closed behind our back, and epoll forgot it already.
@@ -247,14 +259,19 @@ public final class Reactor implements AutoCloseable {
     /**
      * Deregister, then close the fd, owned or borrowed; an fd that is not registered is closed
      * too, a negative one ignored. A failing close(2) is not reported. Loop thread only; works in
-     * a callback while a {@link #close()} is pending.
+     * a callback while a {@link #close()} is pending. Once the reactor is closed it still closes
+     * the fd, from any thread, and never throws: safe in a {@code finally} block.
      *
      * @param fd the file descriptor to close
-     * @throws IllegalStateException if called off the loop thread, or once the reactor is closed
+     * @throws IllegalStateException if called off the loop thread while the reactor is open
      */
     public void close(int fd) {
-        checkLoopUntilReleased("close");
         if (fd < 0) return;
+        if (closed) {
+            libc.close(fd);
+            return;
+        }
+        checkThread("close");
         synchronized (lifecycle) {
             deregister(fd);
             libc.close(fd);
@@ -265,11 +282,12 @@ public final class Reactor implements AutoCloseable {
      * The Context registered on fd. Loop thread only.
      *
      * @param fd a file descriptor
-     * @return its Context, or null when it is not registered
-     * @throws IllegalStateException if called off the loop thread, or once the reactor is closed
+     * @return its Context, or null when it is not registered (always, once the reactor is closed)
+     * @throws IllegalStateException if called off the loop thread while the reactor is open
      */
     public Context context(int fd) {
-        checkLoopUntilReleased("context");
+        if (closed) return null;
+        checkThread("context");
         return table.get(fd);
     }
 
@@ -441,11 +459,13 @@ public final class Reactor implements AutoCloseable {
      *
      * @param timerId an id that timeout returned
      * @return true if the timer was pending and now will not fire; false if it fired, was
-     *         cancelled already, or went with its registration
-     * @throws IllegalStateException if called off the loop thread, or once the reactor is closed
+     *         cancelled already, or went with its registration or with the closed reactor (from
+     *         any thread then, so it is safe in a {@code finally} block)
+     * @throws IllegalStateException if called off the loop thread while the reactor is open
      */
     public boolean cancel(long timerId) {
-        checkLoopUntilReleased("cancel");
+        if (closed) return false;
+        checkThread("cancel");
         return timers.cancel(timerId);
     }
 
@@ -454,12 +474,14 @@ public final class Reactor implements AutoCloseable {
     /**
      * Deliver message to the Context on fd as onNotify, on the loop thread. Any thread; it never
      * blocks, and the first send while the loop sleeps costs one wakeup write. The message goes to
-     * the registration on fd as the sender sees it now: if that registration ends first (or there
-     * is none), the message is dropped and counted in {@link ReactorStats#messagesDropped()}.
+     * the registration on fd as the sender sees it now: if that registration ends first,
+     * the message is dropped and counted in {@link ReactorStats#messagesDropped()}. If fd has no
+     * registration when send is called, nothing is queued and it returns false.
      *
      * @param fd the registered file descriptor to deliver to
      * @param message what to deliver, not null
-     * @return true if queued; false if the queue is full ({@link ReactorConfig#queueCapacity()})
+     * @return true if queued; false if fd is not registered, or the queue is full
+     *         ({@link ReactorConfig#queueCapacity()})
      * @throws IllegalArgumentException if fd is negative
      * @throws IllegalStateException once the reactor is closed or closing
      */
@@ -467,18 +489,21 @@ public final class Reactor implements AutoCloseable {
         Objects.requireNonNull(message, "message");
         if (fd < 0) throw new IllegalArgumentException("send(fd=" + fd + "): negative fd");
         checkOpen("send");
-        return offer(fd, table.generationAcquire(fd), message);
+        int generation = table.generationAcquire(fd);
+        return generation != 0 && offer(fd, generation, message);
     }
 
     /**
      * Run task on the loop thread, in the order this thread queued it. Any thread; it never
-     * blocks. A task that throws is logged; the loop goes on.
+     * blocks. The task may throw (a {@link Task}, not a Runnable, so a lambda that registers
+     * needs no try/catch): what it throws is logged, and the loop goes on. A Runnable {@code r}
+     * is passed as {@code r::run}.
      *
      * @param task what to run
      * @return true if queued; false if the queue is full ({@link ReactorConfig#queueCapacity()})
      * @throws IllegalStateException once the reactor is closed or closing
      */
-    public boolean execute(Runnable task) {
+    public boolean execute(Task task) {
         Objects.requireNonNull(task, "task");
         checkOpen("execute");
         return offer(Mailbox.TASK, 0, task);
@@ -848,22 +873,22 @@ public final class Reactor implements AutoCloseable {
     }
 
     /**
-     * For cleanup (deregister, close(fd), context, cancel): allowed on the loop thread while a
-     * close() is pending, so a callback still running then (the rest of the batch after a close()
-     * from a callback, or the callback in progress when another thread closes) can tidy up
-     * without exceptions. Once released, these throw like every other call.
+     * The ownership rule: loop-only calls belong to one thread at a time — the one that opened
+     * the reactor until a run() starts, then the one that last ran it; once that thread has
+     * ended, the next thread to make such a call takes over (its join() of the old one is the
+     * happens-before it needs).
      */
-    private void checkLoopUntilReleased(String call) {
-        if (closed) throw new IllegalStateException(call + ": reactor is closed");
-        checkThread(call);
-    }
-
     private void checkThread(String call) {
         Thread t = Thread.currentThread();
-        if (t != owner) {
-            throw new IllegalStateException(call + " must be called on the loop thread ("
-                    + owner.getName() + "), not on " + t.getName());
+        if (t == owner) return;
+        synchronized (lifecycle) {
+            if (!running && !owner.isAlive()) {
+                owner = t;
+                return;
+            }
         }
+        throw new IllegalStateException(call + " must be called on the loop thread ("
+                + owner.getName() + "), not on " + t.getName());
     }
 
     @Override

@@ -1,7 +1,5 @@
 package dev.reactor;
 
-import dev.reactor.sys.Errno;
-
 import java.io.IOException;
 
 /**
@@ -24,7 +22,7 @@ public class ReactorException extends IOException {
      * @param errno the positive errno value the call failed with
      */
     public ReactorException(String call, int errno) {
-        super(call + ": " + Errno.describe(errno));
+        super(call + ": " + dev.reactor.sys.Errno.describe(errno));
         this.call = call;
         this.errno = errno;
     }
@@ -38,17 +36,26 @@ public class ReactorException extends IOException {
      * @param message what went wrong, appended after errno's name and text
      */
     public ReactorException(String call, int errno, String message) {
-        super(call + ": " + Errno.describe(errno) + ": " + message);
+        super(call + ": " + dev.reactor.sys.Errno.describe(errno) + ": " + message);
         this.call = call;
         this.errno = errno;
     }
 
     /**
      * {@return the errno value of the failed call} It is the running OS's numbering: compare it
-     * with what the same OS gives, not with a literal.
+     * with {@link Errno}'s constants ({@code e.errno() == Errno.EAGAIN}), never with a literal
+     * (EAGAIN is 11 on Linux, 35 on macOS).
      */
     public int errno() {
         return errno;
+    }
+
+    /**
+     * {@return errno's symbolic name, e.g. "EAGAIN": the same string on every OS, so it can be
+     * switched on} For a value {@link Errno} does not list, "errno " and the number.
+     */
+    public String errnoName() {
+        return Errno.name(errno);
     }
 
     /** {@return the call and its arguments, e.g. {@code epoll_ctl(ADD, fd=42)}} */

@@ -1,28 +1,34 @@
 package dev.reactor;
 
 import dev.reactor.io.Fds;
-import dev.reactor.testing.LinuxOnly;
 import dev.reactor.testing.Recorder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** After close(), every operation throws IllegalStateException; close() itself can be called again. */
+/**
+ * After close(), every operation throws IllegalStateException but the cleanup calls (deregister,
+ * close(fd), context, ownership, cancel), which are harmless from any thread; close() itself can
+ * be called again.
+ */
 class ClosedReactorTest {
 
     @Test
-    @LinuxOnly("eventfd")
-
-    void shouldThrowIllegalStateFromEveryOperationAfterClose() throws Exception {
-        int fd = Fds.eventfd();
+    void shouldThrowIllegalStateFromEveryOperationButCleanupAfterClose() throws Exception {
+        int[] pipe = Fds.pipe();
+        int fd = pipe[0];
         try {
             Reactor reactor = Reactor.open();
             reactor.register(new Recorder(fd, Interest.READ));
@@ -31,13 +37,9 @@ class ClosedReactorTest {
             Map<String, Executable> calls = new LinkedHashMap<>();
             calls.put("register", () -> reactor.register(new Recorder(fd, Interest.READ)));
             calls.put("interest", () -> reactor.interest(fd, Interest.READ));
-            calls.put("deregister", () -> reactor.deregister(fd));
-            calls.put("close", () -> reactor.close(fd));
-            calls.put("context", () -> reactor.context(fd));
             calls.put("timeout", () -> reactor.timeout(Duration.ofMillis(1), (r, id) -> { }));
-            calls.put("timeout", () -> reactor.timeoutNanos(1, (r, id) -> { }));
-            calls.put("timeout", () -> reactor.timeout(Duration.ofMillis(1), fd));
-            calls.put("cancel", () -> reactor.cancel(1L << 32));
+            calls.put("timeoutNanos", () -> reactor.timeoutNanos(1, (r, id) -> { }));
+            calls.put("timeout(fd)", () -> reactor.timeout(Duration.ofMillis(1), fd));
             calls.put("send", () -> reactor.send(fd, "message"));
             calls.put("execute", () -> reactor.execute(() -> { }));
             calls.put("runOnce", () -> reactor.runOnce(Duration.ZERO));
@@ -48,7 +50,52 @@ class ClosedReactorTest {
             }
             assertTrue(Fds.isOpen(fd), "the user's fd stays open");
         } finally {
-            Fds.close(fd);
+            Fds.close(pipe[0]);
+            Fds.close(pipe[1]);
+        }
+    }
+
+    /**
+     * Cleanup in a finally block after close() never throws, on the loop thread or any other:
+     * nothing is registered any more, no timer is pending, and close(fd) still closes the fd.
+     */
+    @Test
+    void shouldLetCleanupRunHarmlesslyAfterCloseFromAnyThread() throws Exception {
+        for (boolean otherThread : new boolean[] {false, true}) {
+            int[] pipe = Fds.pipe();
+            try {
+                Reactor reactor = Reactor.open();
+                reactor.register(new Recorder(pipe[0], Interest.READ));
+                long timer = reactor.timeout(Duration.ofHours(1), pipe[0]);
+                reactor.close();
+                Executable cleanup = () -> {
+                    assertNull(reactor.deregister(pipe[0]), "deregister");
+                    assertNull(reactor.context(pipe[0]), "context");
+                    assertNull(reactor.ownership(pipe[0]), "ownership");
+                    assertFalse(reactor.cancel(timer), "cancel");
+                    reactor.close(pipe[1]);                       // closes the fd, as on an open reactor
+                    reactor.close(-1);
+                };
+                if (otherThread) {
+                    AtomicReference<Throwable> failed = new AtomicReference<>();
+                    Thread t = new Thread(() -> {
+                        try {
+                            cleanup.execute();
+                        } catch (Throwable e) {
+                            failed.set(e);
+                        }
+                    }, "cleanup");
+                    t.start();
+                    t.join();
+                    if (failed.get() != null) throw new AssertionError("from another thread", failed.get());
+                } else {
+                    assertDoesNotThrow(cleanup);
+                }
+                // The only write end is closed: the read end sees end of stream, not "nothing yet".
+                assertEquals(-1, Fds.read(pipe[0], ByteBuffer.allocateDirect(8)), "close(fd) after close() closed the write end");
+            } finally {
+                Fds.close(pipe[0]);
+            }
         }
     }
 

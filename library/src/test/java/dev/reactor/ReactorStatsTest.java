@@ -115,7 +115,11 @@ class ReactorStatsTest {
         assertTrue(reactor.send(p[0], "one"));
         assertTrue(reactor.send(p[0], "two"));
         assertTrue(reactor.execute(() -> { }));
-        assertTrue(reactor.send(unregistered[0], "nobody"));
+        assertFalse(reactor.send(unregistered[0], "nobody"), "not registered at the call: refused, not queued");
+        int[] leaving = pipe();
+        reactor.register(Context.of(leaving[0], Interest.READ, (r, ev) -> { }));
+        assertTrue(reactor.send(leaving[0], "too late"));
+        reactor.deregister(leaving[0]);                     // ends before delivery: dropped and counted
         reactor.runOnce(Duration.ZERO);
         assertEquals(3, reactor.stats().messagesDelivered());
         assertEquals(1, reactor.stats().messagesDropped());

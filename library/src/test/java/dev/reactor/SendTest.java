@@ -218,17 +218,19 @@ class SendTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.reactor.testing.Idle#strategies")
-    void shouldDropAndCountAMessageForAnFdNeverRegistered(IdleStrategy idle) throws Exception {
+    void shouldRefuseAMessageForAnFdNotRegisteredAtTheCall(IdleStrategy idle) throws Exception {
         int[] p = pipe();
         try (Reactor reactor = Idle.open(idle); RunningLoop loop = RunningLoop.start(reactor)) {
-            assertTrue(reactor.send(p[0], "nobody"));
-            assertTrue(reactor.send(1_000_000, "beyond the table"));
-            Loop.await(Loop.DEFAULT_DEADLINE, () -> reactor.stats().messagesDropped() == 2);
-            // Registering the fd afterwards does not resurrect a message sent before.
+            assertFalse(reactor.send(p[0], "nobody"), "never registered: refused, not queued");
+            assertFalse(reactor.send(1_000_000, "beyond the table"));
+            // Registering the fd afterwards does not resurrect a message refused before.
             Receiver late = new Receiver(p[0], (r, m) -> { });
             loop.run(() -> reactor.register(late));
             loop.run(() -> { });
             assertEquals(0, late.received.get());
+            assertEquals(0, loop.call(() -> reactor.stats().messagesDropped()), "refused at the call: nothing to drop");
+            loop.run(() -> reactor.deregister(p[0]));
+            assertFalse(reactor.send(p[0], "after its end"));
         }
     }
 
@@ -243,7 +245,7 @@ class SendTest {
         try (Reactor reactor = Idle.open(idle); RunningLoop loop = RunningLoop.start(reactor)) {
             for (int i = 0; i < n; i++) {
                 int k = i;
-                Runnable task = () -> {
+                Task task = () -> {
                     if (Thread.currentThread() != loop.thread()) wrongThread.incrementAndGet();
                     if (next[0]++ != k) outOfOrder.incrementAndGet();
                     ran.incrementAndGet();

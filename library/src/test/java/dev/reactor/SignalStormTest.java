@@ -334,7 +334,7 @@ class SignalStormTest {
                             Integer message = round;
                             offer(loop, () -> reactor.send(pipe[0], message));
                             int expected = round;
-                            Runnable task = () -> {
+                            Task task = () -> {
                                 int ran = tasks.getAndIncrement();
                                 if (ran != expected) wrongTask.compareAndSet(null, "task " + expected + " ran as number " + ran);
                             };

@@ -70,7 +70,7 @@ public final class RunningLoop implements AutoCloseable {
     /** Runs task on the loop thread (through execute, retried while the queue is full) and returns its result. */
     public <T> T call(Callable<T> task) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        Runnable r = () -> {
+        dev.reactor.Task r = () -> {
             try {
                 result.complete(task.call());
             } catch (Throwable e) {

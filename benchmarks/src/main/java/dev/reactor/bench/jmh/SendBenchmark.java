@@ -5,6 +5,7 @@ import dev.reactor.IdleStrategy;
 import dev.reactor.Interest;
 import dev.reactor.Reactor;
 import dev.reactor.ReactorConfig;
+import dev.reactor.Task;
 import dev.reactor.io.Fds;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -46,7 +47,7 @@ public class SendBenchmark {
     private volatile Throwable loopFailure;
     /** Counted on the loop thread; read after it stopped. */
     long delivered;
-    private final Runnable task = () -> delivered++;
+    private final Task task = () -> delivered++;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
