@@ -1,6 +1,5 @@
 package dev.reactor;
 
-import dev.reactor.sys.Errno;
 import dev.reactor.io.Fds;
 import dev.reactor.io.Sockets;
 

@@ -81,4 +81,13 @@ public final class Errno {
         String name = dev.reactor.sys.Errno.name(errno);
         return name != null ? name : "errno " + errno;
     }
+
+    /**
+     * {@return the name and the C library's text, e.g. "EBADF (Bad file descriptor)"; "errno " and
+     * the number for one this class does not list} As ReactorException's messages give it.
+     * @param errno a positive errno value
+     */
+    public static String describe(int errno) {
+        return dev.reactor.sys.Errno.describe(errno);
+    }
 }

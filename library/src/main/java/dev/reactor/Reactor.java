@@ -1,7 +1,6 @@
 package dev.reactor;
 
 import dev.reactor.ffi.LibC;
-import dev.reactor.sys.Errno;
 import dev.reactor.sys.Os;
 import dev.reactor.sys.Poller;
 import dev.reactor.sys.Pollers;
@@ -25,6 +24,13 @@ import java.util.Objects;
  * main may clean up). After {@link #close()} the cleanup calls — {@link #deregister},
  * {@link #close(int)}, {@link #context}, {@link #ownership}, {@link #cancel} — never throw, from
  * any thread, so they are safe in {@code finally} blocks.
+ *
+ * <p><b>An fd with no registration:</b> a call that needs one ({@link #interest},
+ * {@link #timeout(Duration, int)}) throws {@link ReactorException} with errno ENOENT,
+ * {@code interest(fd=7): ENOENT (No such file or directory): not registered}; a lookup or cleanup
+ * ({@link #context}, {@link #ownership}, {@link #deregister}) returns null; {@link #send}, which
+ * races with the loop, returns false, and a message whose registration ends before delivery is
+ * dropped and counted ({@link ReactorStats#messagesDropped()}).
  */
 public final class Reactor implements AutoCloseable {
     private static final VarHandle BLOCKED;
@@ -425,10 +431,11 @@ public final class Reactor implements AutoCloseable {
      * @param delay how long from now
      * @param fd a registered file descriptor
      * @return the timer's id, for {@link #cancel(long)}
-     * @throws IllegalArgumentException if delay is negative or fd is not registered
+     * @throws ReactorException ENOENT if fd is not registered, as {@link #interest} says it
+     * @throws IllegalArgumentException if delay is negative
      * @throws IllegalStateException if called off the loop thread or after {@link #close()}
      */
-    public long timeout(Duration delay, int fd) {
+    public long timeout(Duration delay, int fd) throws ReactorException {
         return timeoutNanos(Timers.nanos("timeout", delay), fd);
     }
 
@@ -438,13 +445,14 @@ public final class Reactor implements AutoCloseable {
      * @param delayNanos how long from now, in nanoseconds
      * @param fd a registered file descriptor
      * @return the timer's id, for {@link #cancel(long)}
-     * @throws IllegalArgumentException if delayNanos is negative or fd is not registered
+     * @throws ReactorException ENOENT if fd is not registered
+     * @throws IllegalArgumentException if delayNanos is negative
      * @throws IllegalStateException if called off the loop thread or after {@link #close()}
      */
-    public long timeoutNanos(long delayNanos, int fd) {
+    public long timeoutNanos(long delayNanos, int fd) throws ReactorException {
         checkLoop("timeout");
         int generation = table.generation(fd);
-        if (generation == 0) throw new IllegalArgumentException("timeout(fd=" + fd + "): fd is not registered");
+        if (generation == 0) throw new ReactorException("timeout(fd=" + fd + ")", Errno.ENOENT, "not registered");
         return timers.schedule(Timers.deadline(delayNanos), null, fd, generation);
     }
 

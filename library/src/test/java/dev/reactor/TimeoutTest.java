@@ -364,7 +364,7 @@ class TimeoutTest {
     void shouldRejectBadTimerArguments(IdleStrategy idle) throws Exception {
         try (Reactor reactor = Idle.open(idle); RunningLoop loop = RunningLoop.start(reactor)) {
             loop.run(() -> {
-                assertThrows(IllegalArgumentException.class, () -> reactor.timeout(Duration.ofMillis(1), 12345));
+                assertEquals(Errno.ENOENT, assertThrows(ReactorException.class, () -> reactor.timeout(Duration.ofMillis(1), 12345)).errno());
                 assertThrows(IllegalArgumentException.class, () -> reactor.timeoutNanos(-1, (r, id) -> { }));
                 assertThrows(IllegalArgumentException.class, () -> reactor.timeout(Duration.ofMillis(-1), (r, id) -> { }));
                 assertThrows(NullPointerException.class, () -> reactor.timeoutNanos(1, (TimeoutHandler) null));

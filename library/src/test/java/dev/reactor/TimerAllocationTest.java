@@ -25,10 +25,10 @@ class TimerAllocationTest {
 
     @FunctionalInterface
     private interface Pairs {
-        void run(int count);
+        void run(int count) throws Exception;
     }
 
-    private static double bytesPerPair(Pairs pairs) {
+    private static double bytesPerPair(Pairs pairs) throws Exception {
         assertTrue(THREADS.isThreadAllocatedMemorySupported() && THREADS.isThreadAllocatedMemoryEnabled(),
                 "this JVM cannot count allocated bytes per thread");
         pairs.run(WARM_UP);   // grows the heap arrays, lets the JIT compile the paths
