@@ -36,7 +36,8 @@ public final class Native {
             case "jnr":
                 return jnr(abi);
             default:
-                throw new IllegalArgumentException("unknown FFI backend '" + choice + "' (auto, panama, jnr)");
+                throw new IllegalArgumentException("unknown FFI backend '" + choice + "' (-D" + PROPERTY
+                        + " or ReactorConfig.backend: auto, panama or jnr)");
         }
     }
 

@@ -19,11 +19,15 @@ import java.time.Duration;
 public final class Fds {
     private Fds() { }
 
-    private static final LibC C = Os.libc();
+    // Null when -Ddev.reactor.ffi names a backend that cannot load: then every call throws why.
+    private static final LibC C = Os.libcOrNull();
     private static final Os OS = Os.current();
 
+    /** The FFI backend of Fds and Sockets, or the failure to load it, thrown (naming -Ddev.reactor.ffi). */
     static LibC libc() {
-        return C;
+        LibC c = C;
+        if (c == null) throw Os.libcFailure();
+        return c;
     }
 
     // ---- make ----------------------------------------------------------------------------------
@@ -35,7 +39,7 @@ public final class Fds {
      */
     public static int[] pipe() throws ReactorException {
         Scratch s = Scratch.get();
-        return OS.pipe(C, s.small, s.smallAddress);
+        return OS.pipe(libc(), s.small, s.smallAddress);
     }
 
     /**
@@ -45,7 +49,7 @@ public final class Fds {
      */
     public static int[] socketpair() throws ReactorException {
         Scratch s = Scratch.get();
-        return OS.socketpair(C, s.small, s.smallAddress);
+        return OS.socketpair(libc(), s.small, s.smallAddress);
     }
 
     /**
@@ -65,7 +69,7 @@ public final class Fds {
      * @throws ReactorException EMFILE or ENFILE when out of fds; ENOSYS where the OS has no eventfd
      */
     public static int eventfd(int initialValue, boolean semaphore) throws ReactorException {
-        return OS.eventfd(C, initialValue, semaphore);
+        return OS.eventfd(libc(), initialValue, semaphore);
     }
 
     /**
@@ -101,7 +105,7 @@ public final class Fds {
      * @throws ReactorException EMFILE or ENFILE when out of fds; ENOSYS where the OS has no timerfd
      */
     public static int timerfd() throws ReactorException {
-        return OS.timerfd(C);
+        return OS.timerfd(libc());
     }
 
     /**
@@ -118,7 +122,7 @@ public final class Fds {
         try {
             timerfdSet(fd, initial.toNanos(), interval.toNanos());
         } catch (ReactorException | RuntimeException e) {
-            C.close(fd);
+            libc().close(fd);
             throw e;
         }
         return fd;
@@ -137,7 +141,7 @@ public final class Fds {
             throw new IllegalArgumentException("timerfd_settime(fd=" + fd + "): negative time");
         }
         Scratch s = Scratch.get();
-        OS.timerfdSet(C, fd, initialNanos, intervalNanos, s.small, s.smallAddress);
+        OS.timerfdSet(libc(), fd, initialNanos, intervalNanos, s.small, s.smallAddress);
     }
 
     /**
@@ -230,7 +234,7 @@ public final class Fds {
     private static long retry(int fd, ByteBuffer direct, int offset, int count, boolean write) {
         long r;
         do {
-            r = write ? C.write(fd, direct, offset, count) : C.read(fd, direct, offset, count);
+            r = write ? libc().write(fd, direct, offset, count) : libc().read(fd, direct, offset, count);
         } while (r == -Errno.EINTR);
         return r;
     }
@@ -239,7 +243,7 @@ public final class Fds {
     private static long retry(int fd, long address, long len, boolean write) {
         long r;
         do {
-            r = write ? C.write(fd, address, len) : C.read(fd, address, len);
+            r = write ? libc().write(fd, address, len) : libc().read(fd, address, len);
         } while (r == -Errno.EINTR);
         return r;
     }
@@ -252,7 +256,7 @@ public final class Fds {
      * @throws ReactorException EBADF if fd is not open; EIO (the fd is closed all the same)
      */
     public static void close(int fd) throws ReactorException {
-        int r = C.close(fd);
+        int r = libc().close(fd);
         if (r != -Errno.EINTR) Errors.check(r, "close", fd);
     }
 
@@ -261,7 +265,7 @@ public final class Fds {
      * @param fd the fd to close; a negative one is ignored
      */
     public static void closeQuietly(int fd) {
-        if (fd >= 0) C.close(fd);
+        if (fd >= 0) libc().close(fd);
     }
 
     /**
@@ -271,7 +275,7 @@ public final class Fds {
      * @throws ReactorException EBADF if fd is not open
      */
     public static void setNonBlocking(int fd) throws ReactorException {
-        OS.setNonBlocking(C, fd);
+        OS.setNonBlocking(libc(), fd);
     }
 
     /**
@@ -280,11 +284,11 @@ public final class Fds {
      * @throws ReactorException EBADF if fd is not open
      */
     public static boolean isNonBlocking(int fd) throws ReactorException {
-        return OS.isNonBlocking(C, fd);
+        return OS.isNonBlocking(libc(), fd);
     }
 
     static void setCloseOnExec(int fd) throws ReactorException {
-        OS.setCloseOnExec(C, fd);
+        OS.setCloseOnExec(libc(), fd);
     }
 
     /**
@@ -293,7 +297,7 @@ public final class Fds {
      * @param fd any number; a negative one is never open
      */
     public static boolean isOpen(int fd) {
-        return OS.isOpen(C, fd);
+        return OS.isOpen(libc(), fd);
     }
 
     // ---- fds held by the JDK -------------------------------------------------------------------

@@ -28,7 +28,6 @@ public final class Sockets {
     /** {@link #shutdown} direction: both {@link #SHUT_RD} and {@link #SHUT_WR}. The fd stays open. */
     public static final int SHUT_RDWR = 2;
 
-    private static final LibC C = Fds.libc();
     private static final Os OS = Os.current();
     private static final SockAddr ADDR = OS.sockaddr();
 
@@ -48,7 +47,7 @@ public final class Sockets {
      * @throws IllegalArgumentException for an unresolved address, or one neither Inet nor Unix
      */
     public static int open(SocketAddress address) throws ReactorException {
-        return OS.socket(C, ADDR.family(address));
+        return OS.socket(Fds.libc(), ADDR.family(address));
     }
 
     /**
@@ -62,7 +61,7 @@ public final class Sockets {
     public static void bind(int fd, SocketAddress address) throws ReactorException {
         Scratch s = Scratch.get();
         int len = ADDR.encode(s.small, address, "bind", fd);
-        int r = C.bind(fd, s.smallAddress, len);
+        int r = Fds.libc().bind(fd, s.smallAddress, len);
         if (r < 0) throw new ReactorException("bind(fd=" + fd + ", " + address + ")", -r);
     }
 
@@ -73,7 +72,7 @@ public final class Sockets {
      * @throws ReactorException EADDRINUSE (an unbound socket whose autobind found no port), EBADF, ENOTSOCK
      */
     public static void listen(int fd, int backlog) throws ReactorException {
-        Errors.check(C.listen(fd, backlog), "listen", fd);
+        Errors.check(Fds.libc().listen(fd, backlog), "listen", fd);
     }
 
     /**
@@ -91,7 +90,7 @@ public final class Sockets {
     public static boolean connect(int fd, SocketAddress address) throws ReactorException {
         Scratch s = Scratch.get();
         int len = ADDR.encode(s.small, address, "connect", fd);
-        int r = C.connect(fd, s.smallAddress, len);
+        int r = Fds.libc().connect(fd, s.smallAddress, len);
         if (r == 0) return true;
         // EINTR: the connection goes on asynchronously (connect(2)), exactly like EINPROGRESS.
         if (r == -Errno.EINPROGRESS || r == -Errno.EINTR) return false;
@@ -108,7 +107,7 @@ public final class Sockets {
      * @throws ReactorException EMFILE or ENFILE when out of fds, ECONNABORTED, EINVAL (not listening)...
      */
     public static int accept(int fd) throws ReactorException {
-        return OS.accept(C, fd);
+        return OS.accept(Fds.libc(), fd);
     }
 
     /** accept(2) + fcntl, for systems without accept4 (macOS). */
@@ -123,7 +122,7 @@ public final class Sockets {
             throw new ReactorException("shutdown(fd=" + fd + ", how=" + how + ")", Errno.EINVAL,
                     "how must be SHUT_RD, SHUT_WR or SHUT_RDWR");
         }
-        Errors.check(C.shutdown(fd, how), "shutdown", fd);
+        Errors.check(Fds.libc().shutdown(fd, how), "shutdown", fd);
     }
 
     // ---- addresses ---------------------------------------------------------------------------
@@ -137,7 +136,7 @@ public final class Sockets {
     public static SocketAddress localAddress(int fd) throws ReactorException {
         Scratch s = Scratch.get();
         s.small.putInt(ADDR_LEN_AT, ADDR.storageSize());
-        Errors.check(C.getsockname(fd, s.smallAddress, s.smallAddress + ADDR_LEN_AT), "getsockname", fd);
+        Errors.check(Fds.libc().getsockname(fd, s.smallAddress, s.smallAddress + ADDR_LEN_AT), "getsockname", fd);
         return ADDR.decode(s.small, s.small.getInt(ADDR_LEN_AT));
     }
 
@@ -150,7 +149,7 @@ public final class Sockets {
     public static SocketAddress peerAddress(int fd) throws ReactorException {
         Scratch s = Scratch.get();
         s.small.putInt(ADDR_LEN_AT, ADDR.storageSize());
-        Errors.check(C.getpeername(fd, s.smallAddress, s.smallAddress + ADDR_LEN_AT), "getpeername", fd);
+        Errors.check(Fds.libc().getpeername(fd, s.smallAddress, s.smallAddress + ADDR_LEN_AT), "getpeername", fd);
         return ADDR.decode(s.small, s.small.getInt(ADDR_LEN_AT));
     }
 
@@ -288,7 +287,7 @@ public final class Sockets {
         ByteBuffer b = s.small;
         b.putInt(OPT_AT, 0);
         b.putInt(OPT_LEN_AT, 4);
-        int r = C.getsockopt(fd, level, name, s.smallAddress + OPT_AT, s.smallAddress + OPT_LEN_AT);
+        int r = Fds.libc().getsockopt(fd, level, name, s.smallAddress + OPT_AT, s.smallAddress + OPT_LEN_AT);
         if (r < 0) throw new ReactorException("getsockopt(fd=" + fd + ", " + option + ")", -r);
         return b.getInt(OPT_AT);
     }
@@ -298,7 +297,7 @@ public final class Sockets {
         int name = OS.sockoptName(option);
         Scratch s = Scratch.get();
         s.small.putInt(OPT_AT, value);
-        int r = C.setsockopt(fd, level, name, s.smallAddress + OPT_AT, 4);
+        int r = Fds.libc().setsockopt(fd, level, name, s.smallAddress + OPT_AT, 4);
         if (r < 0) throw new ReactorException("setsockopt(fd=" + fd + ", " + option + "=" + value + ")", -r);
     }
 

@@ -31,9 +31,34 @@ public abstract class Os {
         return CURRENT;
     }
 
-    /** The default FFI backend ({@code -Ddev.reactor.ffi}, default "auto") for this OS. */
+    /** The default FFI backend ({@code -Ddev.reactor.ffi}, default "auto") for this OS; throws if it cannot load. */
     public static LibC libc() {
         return Native.libc(CURRENT.abi());
+    }
+
+    /**
+     * The default FFI backend ({@code -Ddev.reactor.ffi}, default "auto") for this OS, the one
+     * {@code Fds} and {@code Sockets} use; null if it cannot be loaded (an unknown value, Panama
+     * on JDK 17), and then {@link #libcFailure()} says why. So those classes initialise anyway and
+     * each call says why, instead of one ExceptionInInitializerError and NoClassDefFoundErrors after.
+     */
+    public static LibC libcOrNull() {
+        try {
+            return Native.libc(CURRENT.abi());
+        } catch (RuntimeException e) {
+            libcFailure = e;
+            return null;
+        }
+    }
+
+    private static volatile RuntimeException libcFailure;
+
+    /** Why {@link #libcOrNull()} returned null: a new exception of the same kind each time, naming the property. */
+    public static RuntimeException libcFailure() {
+        RuntimeException cause = libcFailure;
+        if (cause instanceof UnsupportedOperationException) return new UnsupportedOperationException(cause.getMessage(), cause);
+        if (cause instanceof IllegalArgumentException) return new IllegalArgumentException(cause.getMessage(), cause);
+        return new IllegalStateException(cause == null ? "the FFI backend is loaded" : cause.getMessage(), cause);
     }
 
     /** The FFI backend "auto", "panama" or "jnr" for this OS. */

@@ -154,8 +154,18 @@ public final class EpollPoller implements Poller {
 
     @Override
     public void add(int fd, long token, int interest) throws ReactorException {
-        Errors.check(ctl(EPOLL_CTL_ADD, fd, toEpoll(interest), token), "epoll_ctl", "ADD", fd);
+        int r = ctl(EPOLL_CTL_ADD, fd, toEpoll(interest), token);
+        if (r == -Errno.EPERM) {
+            // epoll(7): the fd does not support poll, which is what a regular file or a directory
+            // is (always ready). Said in words, since "Operation not permitted" reads as a rights problem.
+            throw new ReactorException("epoll_ctl(ADD, fd=" + fd + ")", Errno.EPERM, NOT_POLLABLE);
+        }
+        Errors.check(r, "epoll_ctl", "ADD", fd);
     }
+
+    /** Why epoll refused an fd with EPERM. */
+    public static final String NOT_POLLABLE = "epoll cannot poll this kind of fd: a regular file or a directory is"
+            + " always ready, so read it directly (to watch files for changes, use inotify)";
 
     @Override
     public void modify(int fd, long token, int oldInterest, int newInterest) throws ReactorException {
