@@ -14,6 +14,8 @@ public final class Events {
     public static final int HANGUP = Poller.HANGUP;
     /** An error is pending on the fd (EPOLLERR; EV_ERROR); for a socket, SO_ERROR says which. */
     public static final int ERROR = Poller.ERROR;
+    /** Priority data or an exceptional condition (EPOLLPRI), for a registration with {@link Interest#PRIORITY}. */
+    public static final int PRIORITY = Poller.PRIORITIZED;
 
     /**
      * {@return whether {@link #READABLE} is set}
@@ -37,11 +39,17 @@ public final class Events {
     public static boolean isError(int events) { return (events & ERROR) != 0; }
 
     /**
+     * {@return whether {@link #PRIORITY} is set}
+     * @param events Events bits
+     */
+    public static boolean isPriority(int events) { return (events & PRIORITY) != 0; }
+
+    /**
      * Names the bits for logs: {@code "READABLE|HANGUP"}, {@code "0"} for none; unknown bits print in hex.
      * @param events Events bits
      * @return the names joined by {@code |}
      */
     public static String toString(int events) {
-        return Bits.toString(events, new String[] {"READABLE", "WRITABLE", "HANGUP", "ERROR"});
+        return Bits.toString(events, new String[] {"READABLE", "WRITABLE", "HANGUP", "ERROR", "PRIORITY"});
     }
 }

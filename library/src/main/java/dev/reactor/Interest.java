@@ -15,7 +15,14 @@ public final class Interest {
     /** Report once, then stay quiet until {@link Reactor#interest(int, int)} re-arms (EPOLLONESHOT; EV_DISPATCH, and a READ|WRITE registration is disarmed whole). */
     public static final int ONESHOT = Poller.ONESHOT;
 
-    static final int ALL = READ | WRITE | EDGE | ONESHOT;
+    /**
+     * Priority data or an exceptional condition (EPOLLPRI): TCP urgent data, a PSI pressure
+     * trigger (/proc/pressure/*), a cgroup's events file, a sysfs attribute that notifies, a
+     * tty packet-mode change. May stand alone (such files need no READ). Linux's epoll only:
+     * on kqueue a registration asking for it fails with EOPNOTSUPP.
+     */
+    public static final int PRIORITY = Poller.PRIORITY;
+    static final int ALL = READ | WRITE | EDGE | ONESHOT | PRIORITY;
 
     /**
      * Names the bits for logs: {@code "READ|WRITE|EDGE"}, {@code "0"} for none; unknown bits print in hex.
@@ -23,6 +30,6 @@ public final class Interest {
      * @return the names joined by {@code |}
      */
     public static String toString(int interest) {
-        return Bits.toString(interest, new String[] {"READ", "WRITE", "EDGE", "ONESHOT"});
+        return Bits.toString(interest, new String[] {"READ", "WRITE", "EDGE", "ONESHOT", "PRIORITY"});
     }
 }

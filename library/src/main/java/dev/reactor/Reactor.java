@@ -307,9 +307,9 @@ public final class Reactor implements AutoCloseable {
     }
 
     private static void checkInterest(String call, int fd, int interest) throws ReactorException {
-        if ((interest & ~Interest.ALL) != 0 || (interest & (Interest.READ | Interest.WRITE)) == 0) {
+        if ((interest & ~Interest.ALL) != 0 || (interest & (Interest.READ | Interest.WRITE | Interest.PRIORITY)) == 0) {
             throw new ReactorException(call + "(fd=" + fd + ", interest=0x" + Integer.toHexString(interest) + ")",
-                    Errno.EINVAL, "interest needs READ and/or WRITE, plus optional EDGE|ONESHOT; got "
+                    Errno.EINVAL, "interest needs READ, WRITE and/or PRIORITY, plus optional EDGE|ONESHOT; got "
                     + Interest.toString(interest));
         }
     }

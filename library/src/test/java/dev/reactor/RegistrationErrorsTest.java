@@ -115,7 +115,7 @@ class RegistrationErrorsTest {
         int fd = Fds.eventfd();
         try {
             assertFails(Errno.EINVAL, "register(fd=" + fd + ", interest=0x0): EINVAL (Invalid argument): "
-                            + "interest needs READ and/or WRITE, plus optional EDGE|ONESHOT; got 0",
+                            + "interest needs READ, WRITE and/or PRIORITY, plus optional EDGE|ONESHOT; got 0",
                     () -> reactor.register(new Recorder(fd, 0)));
         } finally {
             Fds.close(fd);
@@ -127,13 +127,13 @@ class RegistrationErrorsTest {
         int fd = Fds.eventfd();
         try {
             assertFails(Errno.EINVAL, "register(fd=" + fd + ", interest=0x21): EINVAL (Invalid argument): "
-                            + "interest needs READ and/or WRITE, plus optional EDGE|ONESHOT; got READ|0x20",
+                            + "interest needs READ, WRITE and/or PRIORITY, plus optional EDGE|ONESHOT; got READ|0x20",
                     () -> reactor.register(new Recorder(fd, Interest.READ | 0x20)));
             assertFails(Errno.EINVAL, "interest(fd=" + healthyFd + ", interest=0x80000000): EINVAL (Invalid argument): "
-                            + "interest needs READ and/or WRITE, plus optional EDGE|ONESHOT; got 0x80000000",
+                            + "interest needs READ, WRITE and/or PRIORITY, plus optional EDGE|ONESHOT; got 0x80000000",
                     () -> reactor.interest(healthyFd, Integer.MIN_VALUE));
             assertFails(Errno.EINVAL, "interest(fd=" + healthyFd + ", interest=0x4): EINVAL (Invalid argument): "
-                            + "interest needs READ and/or WRITE, plus optional EDGE|ONESHOT; got EDGE",
+                            + "interest needs READ, WRITE and/or PRIORITY, plus optional EDGE|ONESHOT; got EDGE",
                     () -> reactor.interest(healthyFd, Interest.EDGE));
         } finally {
             Fds.close(fd);

@@ -23,6 +23,8 @@ public interface Poller extends AutoCloseable {
     int EDGE = 1 << 2;
     /** Interest: disarmed after one event until the interest is set again. */
     int ONESHOT = 1 << 3;
+    /** Interest: priority data or an exceptional condition (EPOLLPRI). */
+    int PRIORITY = 1 << 4;
 
     /** Event: readable (or a listener with a connection waiting). */
     int READABLE = 1;
@@ -32,6 +34,8 @@ public interface Poller extends AutoCloseable {
     int HANGUP = 1 << 2;
     /** Event: an error is pending on the fd. */
     int ERROR = 1 << 3;
+    /** Event: priority data or an exceptional condition (EPOLLPRI). */
+    int PRIORITIZED = 1 << 4;
 
     /** poll() deadline that means: do not block. */
     long NOW = Long.MIN_VALUE;

@@ -189,8 +189,21 @@ public final class KqueuePoller implements Poller {
         kernel[fd] = interest;
     }
 
+    /**
+     * EPOLLPRI has no one kqueue filter: EVFILT_EXCEPT with NOTE_OOB covers a socket's urgent
+     * data on macOS and FreeBSD 12+, and the Linux-only files that notify through EPOLLPRI (PSI,
+     * cgroup events, sysfs) do not exist there. Refused, before anything changes.
+     */
+    private static void refusePriority(String call, int interest) throws ReactorException {
+        if ((interest & PRIORITY) != 0) {
+            throw new ReactorException(call, Errno.EOPNOTSUPP, "Interest.PRIORITY (EPOLLPRI) is epoll's; kqueue has"
+                    + " no filter for it here (EVFILT_EXCEPT/NOTE_OOB, TCP urgent data only, is not implemented)");
+        }
+    }
+
     @Override
     public void add(int fd, long token, int interest) throws ReactorException {
+        refusePriority("kevent(EV_ADD, fd=" + fd + ")", interest);
         int n = 0;
         if ((interest & READ) != 0) put(changes, n++, fd, EVFILT_READ, EV_ADD | flags(interest), 0, token);
         if ((interest & WRITE) != 0) put(changes, n++, fd, EVFILT_WRITE, EV_ADD | flags(interest), 0, token);
@@ -228,6 +241,7 @@ public final class KqueuePoller implements Poller {
 
     @Override
     public void modify(int fd, long token, int oldInterest, int newInterest) throws ReactorException {
+        refusePriority("kevent(modify, fd=" + fd + ")", newInterest);
         int had = kernel(fd);
         if (newInterest == 0) {
             // Muted: the knotes stay, disabled (a disabled knote reports nothing, its end neither),

@@ -128,6 +128,7 @@ public final class EpollPoller implements Poller {
         int ev = 0;
         if ((interest & READ) != 0) ev |= EPOLLIN | EPOLLRDHUP;
         if ((interest & WRITE) != 0) ev |= EPOLLOUT;
+        if ((interest & PRIORITY) != 0) ev |= EPOLLPRI;
         if ((interest & EDGE) != 0) ev |= EPOLLET;
         if ((interest & ONESHOT) != 0) ev |= EPOLLONESHOT;
         return ev;
@@ -139,6 +140,7 @@ public final class EpollPoller implements Poller {
         if ((ev & EPOLLOUT) != 0) events |= WRITABLE;
         if ((ev & (EPOLLHUP | EPOLLRDHUP)) != 0) events |= HANGUP;
         if ((ev & EPOLLERR) != 0) events |= ERROR;
+        if ((ev & EPOLLPRI) != 0) events |= PRIORITIZED;
         return events;
     }
 
