@@ -6,7 +6,9 @@ import dev.reactor.sys.Poller;
 import dev.reactor.sys.Pollers;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -565,9 +567,12 @@ public final class Reactor implements AutoCloseable {
      *
      * @throws IOException a {@link ReactorException} if the wait itself fails (never for EINTR,
      *         which is resumed)
-     * @throws IllegalStateException if the reactor is closed, or already running on a thread
+     * @throws IllegalStateException if the reactor is closed, or already running on a thread, or
+     *         if this is a virtual thread: the kernel wait is a foreign call, which pins the
+     *         carrier thread, so the loop would hold a carrier for as long as it runs
      */
     public void run() throws IOException {
+        refuseVirtualThread("run()");
         enter("run");
         // Timer slack (50 µs by default on Linux) would make every timeout that late; the loop
         // thread asks for less while it runs, and gives the thread back as it found it.
@@ -590,10 +595,13 @@ public final class Reactor implements AutoCloseable {
      * @param timeout the longest wait; zero or negative polls without blocking
      * @return the callbacks run: events, timers, messages and tasks
      * @throws IOException a {@link ReactorException} if the wait itself fails
-     * @throws IllegalStateException if the reactor is closed, or already running on a thread
+     * @throws IllegalStateException if the reactor is closed, or already running on a thread, or
+     *         if timeout is positive on a virtual thread (as {@link #run()}; a zero timeout never
+     *         blocks, so a virtual thread may poll)
      */
     public int runOnce(Duration timeout) throws IOException {
         long timeoutNanos = timeout.isNegative() ? 0 : Timers.nanos("runOnce", timeout);
+        if (timeoutNanos > 0) refuseVirtualThread("runOnce(" + timeout + ")");
         enter("runOnce");
         try {
             long deadline = timeoutNanos <= 0 ? Poller.NOW : Timers.deadline(timeoutNanos);
@@ -601,6 +609,36 @@ public final class Reactor implements AutoCloseable {
         } finally {
             exit();
         }
+    }
+
+    /** Thread.isVirtual (JDK 21+), or null on JDK 17, which has no virtual threads. */
+    private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
+    /** The last thread found to be a platform thread: the check is one compare after the first wait. */
+    private Thread platformChecked;
+
+    private static MethodHandle isVirtualHandle() {
+        try {
+            return MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual", MethodType.methodType(boolean.class));
+        } catch (NoSuchMethodException | IllegalAccessException e) {
+            return null;
+        }
+    }
+
+    private void refuseVirtualThread(String call) {
+        Thread t = Thread.currentThread();
+        if (t == platformChecked || IS_VIRTUAL == null) return;
+        boolean virtual;
+        try {
+            virtual = (boolean) IS_VIRTUAL.invokeExact(t);
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+        if (virtual) {
+            throw new IllegalStateException(call + " on a virtual thread (" + t + "): the kernel wait is a foreign"
+                    + " call, which pins the carrier thread, so the loop would hold a carrier while it waits; run the"
+                    + " loop on a platform thread (new Thread(reactor::run), or Thread.ofPlatform())");
+        }
+        platformChecked = t;
     }
 
     private void enter(String call) {
