@@ -5,6 +5,7 @@ import dev.reactor.io.Fds;
 import dev.reactor.io.Sockets;
 import dev.reactor.testing.Echo;
 import dev.reactor.testing.FdSnapshot;
+import dev.reactor.testing.LogCapture;
 import dev.reactor.testing.Loop;
 import dev.reactor.testing.Net;
 import org.junit.jupiter.api.AfterEach;
@@ -216,13 +217,20 @@ class ConnectTest {
             calls[0]++;
             return null;
         };
+        IllegalStateException failure = new IllegalStateException("test: handler fails");
         ConnectionHandler fail = (r, fd, peer) -> {
             calls[0]++;
-            throw new IllegalStateException("test: handler fails");
+            throw failure;
         };
-        int a = reactor.connect(server.getLocalAddress(), refuse);
-        int b = reactor.connect(server.getLocalAddress(), fail);
-        Loop.until(reactor, () -> calls[0] == 2);
+        int a;
+        int b;
+        try (LogCapture log = LogCapture.start()) {
+            a = reactor.connect(server.getLocalAddress(), refuse);
+            b = reactor.connect(server.getLocalAddress(), fail);
+            Loop.until(reactor, () -> calls[0] == 2);
+            assertEquals(1, log.records.stream().filter(r -> r.getMessage().endsWith("onConnection threw; closed")
+                    && r.getThrown() == failure).count(), "the throwing handler logged once: " + log.records);
+        }
         assertEquals(0, reactor.registrations());
         for (int i = 0; i < 2; i++) {
             SocketChannel accepted = server.accept();

@@ -6,6 +6,7 @@ import dev.reactor.sys.linux.Linux;
 import dev.reactor.io.Sockets;
 import dev.reactor.testing.Echo;
 import dev.reactor.testing.FdSnapshot;
+import dev.reactor.testing.LogCapture;
 import dev.reactor.testing.Loop;
 import dev.reactor.testing.Net;
 import org.junit.jupiter.api.AfterEach;
@@ -204,24 +205,33 @@ class ListenTest {
     @Test
     void shouldCloseOnlyThatFdWhenTheHandlerThrows() throws IOException {
         int[] calls = {0};
-        int listener = reactor.listen(Net.loopback4(), (r, fd, peer) -> {
-            if (calls[0]++ == 0) throw new IllegalStateException("test: refuse the first connection");
-            return new Echo(fd);
-        });
-        SocketAddress server = Sockets.localAddress(listener);
-        SocketChannel first = client(server);
-        assertClosedByServer(first);
-        SocketChannel second = client(server);
-        assertEchoes(second, "still accepting");
-        assertEquals(2, reactor.registrations());
+        IllegalStateException refusal = new IllegalStateException("test: refuse the first connection");
+        try (LogCapture log = LogCapture.start()) {
+            int listener = reactor.listen(Net.loopback4(), (r, fd, peer) -> {
+                if (calls[0]++ == 0) throw refusal;
+                return new Echo(fd);
+            });
+            SocketAddress server = Sockets.localAddress(listener);
+            SocketChannel first = client(server);
+            assertClosedByServer(first);
+            SocketChannel second = client(server);
+            assertEchoes(second, "still accepting");
+            assertEquals(2, reactor.registrations());
+            assertEquals(1, log.records.stream().filter(r -> r.getMessage().endsWith("onConnection threw; closed")
+                    && r.getThrown() == refusal).count(), "the failure logged once, with its exception: " + log.records);
+        }
     }
 
     @Test
     void shouldCloseTheFdWhenTheContextIsForAnotherFd() throws IOException {
-        int listener = reactor.listen(Net.loopback4(), (r, fd, peer) -> new Echo(fd + 1000));
-        SocketChannel c = client(Sockets.localAddress(listener));
-        assertClosedByServer(c);
-        assertEquals(1, reactor.registrations());
+        try (LogCapture log = LogCapture.start()) {
+            int listener = reactor.listen(Net.loopback4(), (r, fd, peer) -> new Echo(fd + 1000));
+            SocketChannel c = client(Sockets.localAddress(listener));
+            assertClosedByServer(c);
+            assertEquals(1, reactor.registrations());
+            assertTrue(log.records.stream().anyMatch(r -> r.getMessage().contains("onConnection returned a Context for fd ")
+                    && r.getMessage().endsWith("; closed")), "logged: " + log.records);
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.reactor;
 import dev.reactor.io.Fds;
 import dev.reactor.sys.linux.EpollPoller;
 import dev.reactor.testing.LinuxOnly;
+import dev.reactor.testing.LogCapture;
 import dev.reactor.testing.PollerKind;
 import dev.reactor.testing.Heavy;
 import dev.reactor.testing.Idle;
@@ -245,11 +246,15 @@ class TimeoutTest {
             assertEquals(0, reactor.pendingTimers(), "close(fd)");
 
             int[] failing = Fds.pipe();
-            reactor.register(Context.of(failing[0], Interest.READ, (r, ev) -> { throw new IOException("expected"); }),
-                    Ownership.OWNED);
+            IOException expected = new IOException("expected");
+            reactor.register(Context.of(failing[0], Interest.READ, (r, ev) -> { throw expected; }), Ownership.OWNED);
             reactor.timeout(Duration.ofHours(1), failing[0]);
-            Fds.close(failing[1]);                 // HUP: the callback fails, the default onError closes it
-            Loop.until(reactor, () -> reactor.context(failing[0]) == null);
+            try (LogCapture log = LogCapture.start()) {
+                Fds.close(failing[1]);             // HUP: the callback fails, the default onError closes it
+                Loop.until(reactor, () -> reactor.context(failing[0]) == null);
+                assertTrue(log.records.stream().anyMatch(r -> r.getMessage().endsWith("callback failed; closed")
+                        && r.getThrown() == expected), "the default onError logged it: " + log.records);
+            }
             assertEquals(0, reactor.pendingTimers(), "a failed callback");
 
             reactor.timeout(Duration.ofHours(1), (r, id) -> { });

@@ -7,8 +7,9 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * Collects what the library logs (System.Logger goes to java.util.logging by default) and keeps
- * the expected warnings out of the build log. {@code start()} in a @BeforeEach, {@code close()} in an @AfterEach.
+ * Collects what the library logs (System.Logger goes to java.util.logging by default), for a
+ * test to assert on: while one is open, {@link QuietLogs} counts the records as expected and
+ * keeps them out of the build log. {@code start()} in a @BeforeEach, {@code close()} in an @AfterEach.
  */
 public final class LogCapture implements AutoCloseable {
     public final List<LogRecord> records = new CopyOnWriteArrayList<>();
@@ -19,12 +20,16 @@ public final class LogCapture implements AutoCloseable {
         @Override public void close() { }
     };
 
+    private boolean parentHandlers;
+
     private LogCapture() { }
 
     public static LogCapture start() {
         LogCapture c = new LogCapture();
+        c.parentHandlers = c.jul.getUseParentHandlers();
         c.jul.addHandler(c.handler);
         c.jul.setUseParentHandlers(false);
+        QuietLogs.claim();
         return c;
     }
 
@@ -36,6 +41,7 @@ public final class LogCapture implements AutoCloseable {
     @Override
     public void close() {
         jul.removeHandler(handler);
-        jul.setUseParentHandlers(true);
+        jul.setUseParentHandlers(parentHandlers);
+        QuietLogs.release();
     }
 }
