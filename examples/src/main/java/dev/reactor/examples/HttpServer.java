@@ -71,7 +71,13 @@ public final class HttpServer {
     }
 
     public static void main(String[] args) throws IOException {
-        int port = args.length > 0 ? Integer.parseInt(args[0]) : 8081;
+        int port = 8081;
+        try {
+            if (args.length > 1) throw new Usage.Error("unexpected argument '" + args[1] + "'");
+            if (args.length > 0) port = Usage.port("port", args[0]);
+        } catch (Usage.Error e) {
+            Usage.exit("HttpServer", "HttpServer [port]  (default 8081)", e);
+        }
         Stats stats = new Stats();
         try (Reactor reactor = Reactor.open()) {
             int fd = listen(reactor, new InetSocketAddress(InetAddress.getLoopbackAddress(), port),

@@ -221,26 +221,30 @@ public final class OneLoopApp implements AutoCloseable {
         timerFd = eventFd = -1;
     }
 
-    public static void main(String[] args) throws Exception {
+    static final String USAGE = "OneLoopApp [--port N] [--redis host:port]  (env: PORT, REDIS_ADDR)";
+
+    /** The command line (and environment) as Options; a bad argument is a {@link Usage.Error} saying which. */
+    static Options options(String[] args, String port, String redisAddr) {
         Options o = new Options();
-        String port = System.getenv("PORT");
-        String redisAddr = System.getenv("REDIS_ADDR");
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--port") && i + 1 < args.length) port = args[++i];
             else if (args[i].equals("--redis") && i + 1 < args.length) redisAddr = args[++i];
-            else {
-                System.err.println("usage: OneLoopApp [--port N] [--redis host:port]  (env: PORT, REDIS_ADDR)");
-                System.exit(2);
-            }
+            else throw new Usage.Error("unexpected argument '" + args[i] + "'");
         }
         if (port != null && !port.isEmpty()) {
-            o.http = new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(port));
+            o.http = new InetSocketAddress(InetAddress.getLoopbackAddress(), Usage.port("--port", port));
             o.anyPortIfTaken = false;   // asked for this port: fail loudly if it is taken
         }
-        if (redisAddr != null && !redisAddr.isEmpty()) {
-            int colon = redisAddr.lastIndexOf(':');
-            o.redis = new InetSocketAddress(InetAddress.getByName(redisAddr.substring(0, colon)),
-                    Integer.parseInt(redisAddr.substring(colon + 1)));
+        if (redisAddr != null && !redisAddr.isEmpty()) o.redis = Usage.hostPort("--redis", redisAddr);
+        return o;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o = null;
+        try {
+            o = options(args, System.getenv("PORT"), System.getenv("REDIS_ADDR"));
+        } catch (Usage.Error e) {
+            Usage.exit("OneLoopApp", USAGE, e);
         }
         OneLoopApp app = start(o);
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
