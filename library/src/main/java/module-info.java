@@ -1,6 +1,7 @@
 /**
- * Reactor: epoll (Linux) and kqueue (macOS/BSD) on raw file descriptors, through Panama FFM
- * (JDK 22+) or jnr-ffi (JDK 17+). Public API: {@code dev.reactor}; fd utilities: {@code dev.reactor.io}.
+ * Reactor: epoll (Linux) and kqueue (macOS, FreeBSD; so far run only on a Linux emulator of BSD
+ * semantics) on raw file descriptors, through Panama FFM (JDK 22+) or jnr-ffi (JDK 17+). Public
+ * API: {@code dev.reactor}; fd utilities: {@code dev.reactor.io}.
  */
 module dev.reactor {
     requires org.jnrproject.ffi;
