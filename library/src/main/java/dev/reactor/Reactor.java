@@ -23,9 +23,10 @@ import java.util.Objects;
  * <p><b>Ownership:</b> the loop thread is the thread that opened the reactor until a
  * {@link #run()} or {@link #runOnce} starts, then the thread that last ran it; once that thread
  * has ended, the next thread to make a loop-only call takes over (after {@code loop.join()},
- * main may clean up). After {@link #close()} the cleanup calls — {@link #deregister},
+ * main may clean up). Once the reactor is closed, the cleanup calls — {@link #deregister},
  * {@link #close(int)}, {@link #context}, {@link #ownership}, {@link #cancel} — never throw, from
- * any thread, so they are safe in {@code finally} blocks.
+ * any thread, so they are safe in {@code finally} blocks (while a close from a callback is still
+ * pending, only the loop thread may make them).
  *
  * <p><b>An fd with no registration:</b> a call that needs one ({@link #interest},
  * {@link #timeout(Duration, int)}) throws {@link ReactorException} with errno ENOENT,
@@ -268,7 +269,9 @@ public final class Reactor implements AutoCloseable {
      * Deregister, then close the fd, owned or borrowed; an fd that is not registered is closed
      * too, a negative one ignored. A failing close(2) is not reported. Loop thread only; works in
      * a callback while a {@link #close()} is pending. Once the reactor is closed it still closes
-     * the fd, from any thread, and never throws: safe in a {@code finally} block.
+     * the fd, from any thread, and never throws: safe in a {@code finally} block. An fd the reactor
+     * owned when it closed was closed then, and is not closed again (its number may be another
+     * file's by now).
      *
      * @param fd the file descriptor to close
      * @throws IllegalStateException if called off the loop thread while the reactor is open
@@ -276,11 +279,17 @@ public final class Reactor implements AutoCloseable {
     public void close(int fd) {
         if (fd < 0) return;
         if (closed) {
-            libc.close(fd);
+            synchronized (lifecycle) {                    // a release in progress finishes first
+                if (!closedAtRelease.get(fd)) libc.close(fd);
+            }
             return;
         }
         checkThread("close");
         synchronized (lifecycle) {
+            if (closed) {
+                if (!closedAtRelease.get(fd)) libc.close(fd);
+                return;
+            }
             deregister(fd);
             libc.close(fd);
         }
@@ -894,6 +903,9 @@ public final class Reactor implements AutoCloseable {
     }
 
     /** Under the lock, so no registration or wakeup can use the poller's fds while they close. */
+    /** The owned fds release() closed: a close(fd) after it must not close their numbers again. */
+    private final java.util.BitSet closedAtRelease = new java.util.BitSet();
+
     private void release() {
         synchronized (lifecycle) {
             if (closed) return;
@@ -901,7 +913,10 @@ public final class Reactor implements AutoCloseable {
             table.forEach(fd -> {
                 boolean owned = table.owned(fd);
                 ended(fd);
-                if (owned) libc.close(fd);
+                if (owned) {
+                    libc.close(fd);
+                    closedAtRelease.set(fd);
+                }
             });
             poller.close();
             stats.messagesDropped += mailbox.discard();   // accepted, never delivered: counted, not lost silently

@@ -99,6 +99,32 @@ class ClosedReactorTest {
         }
     }
 
+    /**
+     * close(fd) after close() never closes an fd the reactor owned a second time: its number may
+     * be another file's by then (here, deterministically, a dup2 puts one there).
+     */
+    @Test
+    void shouldNotCloseAnOwnedFdAgainAfterClose() throws Exception {
+        int[] pipe = Fds.pipe();
+        int[] other = Fds.pipe();
+        jnr.posix.POSIX posix = jnr.posix.POSIXFactory.getNativePOSIX();
+        try {
+            Reactor reactor = Reactor.open();
+            reactor.register(new Recorder(pipe[0], Interest.READ), Ownership.OWNED);
+            reactor.close();                                   // closes pipe[0], which it owned
+            assertEquals(pipe[0], posix.dup2(other[0], pipe[0]), "the number now names another file");
+            reactor.close(pipe[0]);                            // a finally block's cleanup
+            assertTrue(Fds.isOpen(pipe[0]), "the other file at that number was left alone");
+            assertEquals(0, Fds.read(pipe[0], ByteBuffer.allocateDirect(8)),
+                    "the other pipe, its write end open: nothing yet, not end of stream");
+            reactor.close(pipe[1]);                            // never owned: closed as asked
+        } finally {
+            Fds.closeQuietly(pipe[0]);
+            Fds.close(other[0]);
+            Fds.close(other[1]);
+        }
+    }
+
     @Test
     void shouldNameTheCallInTheIllegalStateMessage() throws Exception {
         Reactor reactor = Reactor.open();

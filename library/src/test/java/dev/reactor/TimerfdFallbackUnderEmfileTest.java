@@ -3,6 +3,7 @@ package dev.reactor;
 import dev.reactor.io.Sockets;
 import dev.reactor.sys.linux.EpollPoller;
 import dev.reactor.testing.LinuxOnly;
+import dev.reactor.testing.LogCapture;
 import dev.reactor.testing.PollerKind;
 import dev.reactor.testing.Echo;
 import dev.reactor.testing.Loop;
@@ -86,7 +87,7 @@ class TimerfdFallbackUnderEmfileTest {
     @Test
     void shouldKeepTheLoopThroughTheAcceptorsEmfilePauseOnTheFallback() throws Exception {
         AtomicInteger accepted = new AtomicInteger();
-        try (Reactor reactor = Reactor.open()) {
+        try (Reactor reactor = Reactor.open(); LogCapture log = LogCapture.start()) {
             useTheFallback(reactor);
             try (Socket client = connect(listen(reactor, accepted))) {   // the kernel completes it; the loop has not run
                 Throwable failure = null;
@@ -101,6 +102,8 @@ class TimerfdFallbackUnderEmfileTest {
                 if (failure != null) throw new AssertionError("the loop failed while out of fds", failure);
                 assertFalse(reactor.isClosed());
                 assertEquals(0, accepted.get(), "nothing can be accepted without a free fd");
+                assertTrue(log.records.stream().anyMatch(r -> r.getMessage().contains("EMFILE (Too many open files); accepting pauses")),
+                        "the pause is logged: " + log.records);
 
                 Loop.until(reactor, () -> accepted.get() == 1);         // fds are back: the pause ends
                 assertEquals(42, echo(reactor, client), "the connection accepted after the pause is served");

@@ -226,16 +226,24 @@ public final class OneLoopApp implements AutoCloseable {
     /** The command line (and environment) as Options; a bad argument is a {@link Usage.Error} saying which. */
     static Options options(String[] args, String port, String redisAddr) {
         Options o = new Options();
+        String portFrom = "PORT";
+        String redisFrom = "REDIS_ADDR";
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--port") && i + 1 < args.length) port = args[++i];
-            else if (args[i].equals("--redis") && i + 1 < args.length) redisAddr = args[++i];
-            else throw new Usage.Error("unexpected argument '" + args[i] + "'");
+            if (args[i].equals("--port") && i + 1 < args.length) {
+                port = args[++i];
+                portFrom = "--port";
+            } else if (args[i].equals("--redis") && i + 1 < args.length) {
+                redisAddr = args[++i];
+                redisFrom = "--redis";
+            } else {
+                throw new Usage.Error("unexpected argument '" + args[i] + "'");
+            }
         }
         if (port != null && !port.isEmpty()) {
-            o.http = new InetSocketAddress(InetAddress.getLoopbackAddress(), Usage.port("--port", port));
+            o.http = new InetSocketAddress(InetAddress.getLoopbackAddress(), Usage.port(portFrom, port));
             o.anyPortIfTaken = false;   // asked for this port: fail loudly if it is taken
         }
-        if (redisAddr != null && !redisAddr.isEmpty()) o.redis = Usage.hostPort("--redis", redisAddr);
+        if (redisAddr != null && !redisAddr.isEmpty()) o.redis = Usage.hostPort(redisFrom, redisAddr);
         return o;
     }
 

@@ -22,6 +22,8 @@ class UsageTest {
         assertEquals("--redis port 'x' is not a port (0-65535)", bad("--redis", "127.0.0.1:x"));
         assertEquals("unexpected argument '--verbose'", bad("--verbose"));
         assertEquals(6380, OneLoopApp.options(new String[] {"--redis", "127.0.0.1:6380"}, null, null).redis.getPort());
+        assertEquals("PORT 'x' is not a port (0-65535)",
+                assertThrows(Usage.Error.class, () -> OneLoopApp.options(new String[0], "x", null)).getMessage(), "from the environment");
     }
 
     @Test

@@ -48,6 +48,12 @@ public abstract class Os {
         } catch (RuntimeException e) {
             libcFailure = e;
             return null;
+        } catch (LinkageError e) {
+            // jnr-ffi missing from the path, jffi's stub refused (a noexec temp dir), a backend
+            // class failing its own initialisation: said as what it means for the user.
+            libcFailure = new UnsupportedOperationException("cannot load the FFI backend ("
+                    + Native.PROPERTY + "=" + System.getProperty(Native.PROPERTY, "auto") + "): " + e, e);
+            return null;
         }
     }
 

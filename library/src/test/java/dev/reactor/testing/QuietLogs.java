@@ -15,9 +15,9 @@ import java.util.logging.SimpleFormatter;
 /**
  * Keeps a passing build quiet without hiding anything: what the library logs during a test
  * (System.Logger, which goes to java.util.logging's "dev.reactor") is held, not printed. When
- * the test fails, all of it is printed after it, for context. When it passes, the records a
- * {@link LogCapture} was open for are dropped (that test asserts on them), and any other warning
- * is printed: nobody expected it. Registered for every Jupiter test through
+ * the test fails, all of it is printed after it, for context. When it passes, what was logged
+ * while a {@link LogCapture} was open is dropped (the test holding it asserts on what it
+ * expects, and owns the rest of that window), and any other warning is printed: nobody expected it. Registered for every Jupiter test through
  * META-INF/services (junit.jupiter.extensions.autodetection.enabled in junit-platform.properties).
  */
 public final class QuietLogs implements BeforeEachCallback, AfterEachCallback {
@@ -59,6 +59,9 @@ public final class QuietLogs implements BeforeEachCallback, AfterEachCallback {
     @Override
     public void beforeEach(ExtensionContext context) {
         install();
+        synchronized (QuietLogs.class) {
+            claims = 0;                   // a capture an earlier test never closed does not silence this one
+        }
         // What was logged between tests (a loop thread of an earlier test, a class's set-up).
         print("logged outside a test", take(false), Level.WARNING);
     }
