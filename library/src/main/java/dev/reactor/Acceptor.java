@@ -49,6 +49,37 @@ final class Acceptor implements Context {
         return fd;
     }
 
+    /**
+     * Adopts a socket that is listening already (inherited, passed over a Unix socket, made by
+     * another library): checks it, makes it non-blocking and close-on-exec, registers it owned.
+     * If this throws, the fd is left open, as the caller's.
+     */
+    static int adopt(Reactor reactor, int fd, ListenOptions options, ConnectionHandler handler) throws IOException {
+        String call = "listen(fd=" + fd + ")";
+        if (fd < 0) throw new ReactorException(call, Errno.EBADF);
+        boolean listening;
+        boolean stream;
+        try {
+            stream = Sockets.isStream(fd);
+            listening = Sockets.isListening(fd);
+        } catch (ReactorException e) {
+            if (e.errno() == Errno.ENOTSOCK) {
+                throw new ReactorException(call, Errno.ENOTSOCK, "not a socket; listen(int) adopts a listening stream socket");
+            }
+            throw new ReactorException(call, e.errno(), "cannot read its socket options (" + e.getMessage() + ")");
+        }
+        if (!stream) throw new ReactorException(call, Errno.EINVAL, "not a stream socket (TCP or Unix stream): nothing to accept");
+        if (!listening) {
+            throw new ReactorException(call, Errno.EINVAL, "the socket is not listening: call listen(2) on it first,"
+                    + " or use listen(SocketAddress)");
+        }
+        Fds.setNonBlocking(fd);
+        Fds.setCloseOnExec(fd);
+        boolean tcp = Sockets.isTcp(Sockets.localAddress(fd));
+        reactor.register(new Acceptor(fd, tcp, options, handler), Ownership.OWNED);
+        return fd;
+    }
+
     @Override public int fd() { return fd; }
 
     @Override public int interest() { return Interest.READ; }

@@ -366,6 +366,45 @@ public final class Reactor implements AutoCloseable {
     }
 
     /**
+     * Adopt a socket that is listening already — one handed over by a supervisor (systemd's or
+     * launchd's socket activation: {@link dev.reactor.io.Sockets#inherited()}), by another
+     * process over a Unix socket, or made by another library — with {@link ListenOptions#defaults()}.
+     * Each accepted connection goes to onAccept, as for {@link #listen(SocketAddress, ConnectionHandler)}.
+     * The socket is made non-blocking and close-on-exec, and registered {@link Ownership#OWNED}:
+     * {@link #close()} closes it.
+     *
+     * @param fd a listening stream socket (TCP or Unix)
+     * @param onAccept makes the Context of each accepted connection, on the loop thread
+     * @return fd
+     * @throws IOException a {@link ReactorException}: ENOTSOCK for an fd that is not a socket,
+     *         EINVAL for one that is not listening or not a stream socket, EBADF for one not open,
+     *         EEXIST if it is registered already; the fd is then left open, as it was
+     * @throws IllegalStateException if called off the loop thread or after {@link #close()}
+     */
+    public int listen(int fd, ConnectionHandler onAccept) throws IOException {
+        return listen(fd, ListenOptions.defaults(), onAccept);
+    }
+
+    /**
+     * {@link #listen(int, ConnectionHandler)} with options; the backlog and SO_REUSEPORT were
+     * decided by whoever made the socket, so only TCP_NODELAY, the accept batch and the EMFILE
+     * pause apply.
+     *
+     * @param fd a listening stream socket (TCP or Unix)
+     * @param options TCP_NODELAY on accepted sockets, accepts per readiness, the pause when out of fds
+     * @param onAccept makes the Context of each accepted connection, on the loop thread
+     * @return fd
+     * @throws IOException as {@link #listen(int, ConnectionHandler)}
+     * @throws IllegalStateException if called off the loop thread or after {@link #close()}
+     */
+    public int listen(int fd, ListenOptions options, ConnectionHandler onAccept) throws IOException {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(onAccept, "onAccept");
+        checkLoop("listen");
+        return Acceptor.adopt(this, fd, options, onAccept);
+    }
+
+    /**
      * Non-blocking connect with {@link ConnectOptions#defaults()} (30 s timeout). When it completes,
      * onConnect creates the Context (registered for you); a failure (refused, unreachable, timed
      * out) goes to {@link ConnectionHandler#onConnectFailed} with the fd already closed. Neither

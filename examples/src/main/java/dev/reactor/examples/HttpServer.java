@@ -79,10 +79,16 @@ public final class HttpServer {
             Usage.exit("HttpServer", "HttpServer [port]  (default 8081)", e);
         }
         Stats stats = new Stats();
+        // Socket-activated (systemd-socket-activate -l 127.0.0.1:8081 ..., or a .socket unit):
+        // the supervisor made and bound the listener; this process adopts it instead of binding.
+        java.util.List<Sockets.Inherited> inherited = Sockets.inherited();
         try (Reactor reactor = Reactor.open()) {
-            int fd = listen(reactor, new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
-                    HttpServer::basicRoutes, stats);
-            System.out.println("HTTP server on http://127.0.0.1:" + Sockets.localPort(fd) + "/hello (" + reactor.backend() + ")");
+            int fd = inherited.isEmpty()
+                    ? listen(reactor, new InetSocketAddress(InetAddress.getLoopbackAddress(), port), HttpServer::basicRoutes, stats)
+                    : reactor.listen(inherited.get(0).fd(), (r, conn, peer) -> new HttpConnection(conn, HttpServer::basicRoutes, stats));
+            InetSocketAddress at = (InetSocketAddress) Sockets.localAddress(fd);
+            System.out.println("HTTP server on http://" + at.getHostString() + ":" + at.getPort() + "/hello (" + reactor.backend()
+                    + (inherited.isEmpty() ? "" : ", socket-activated: fd " + fd + " '" + inherited.get(0).name() + "'") + ")");
             reactor.run();
         }
     }

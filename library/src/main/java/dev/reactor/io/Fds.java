@@ -287,7 +287,13 @@ public final class Fds {
         return OS.isNonBlocking(libc(), fd);
     }
 
-    static void setCloseOnExec(int fd) throws ReactorException {
+    /**
+     * Sets FD_CLOEXEC: the fd is not passed on to programs this process executes. Every fd this
+     * library makes has it already; this is for an fd made or inherited elsewhere.
+     * @param fd an open fd
+     * @throws ReactorException EBADF if fd is not open
+     */
+    public static void setCloseOnExec(int fd) throws ReactorException {
         OS.setCloseOnExec(libc(), fd);
     }
 

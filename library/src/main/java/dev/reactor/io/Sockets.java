@@ -302,6 +302,85 @@ public final class Sockets {
     }
 
     /**
+     * {@return whether fd is a socket in the listening state (SO_ACCEPTCONN)}
+     * @param fd a socket
+     * @throws ReactorException ENOTSOCK if fd is not a socket; EBADF if it is not open
+     */
+    public static boolean isListening(int fd) throws ReactorException {
+        return getInt(fd, SockOpt.SO_ACCEPTCONN) != 0;
+    }
+
+    /**
+     * {@return whether fd is a stream socket (SO_TYPE is SOCK_STREAM): TCP, or a Unix stream socket}
+     * @param fd a socket
+     * @throws ReactorException ENOTSOCK if fd is not a socket; EBADF if it is not open
+     */
+    public static boolean isStream(int fd) throws ReactorException {
+        return getInt(fd, SockOpt.SO_TYPE) == OS.sockStream();
+    }
+
+    /**
+     * An fd handed to this process by the one that started it, under the socket-activation
+     * protocol of systemd and launchd-style supervisors (sd_listen_fds(3)).
+     * @param fd the fd number (3, 4, ...)
+     * @param name its name from LISTEN_FDNAMES (systemd's FileDescriptorName=), or "unknown"
+     */
+    public record Inherited(int fd, String name) { }
+
+    /** The first fd of the protocol: SD_LISTEN_FDS_START. */
+    private static final int LISTEN_FDS_START = 3;
+
+    /**
+     * The fds passed under the socket-activation protocol: {@code LISTEN_FDS} fds from 3 on, for
+     * the process {@code LISTEN_PID}, named by {@code LISTEN_FDNAMES} (colon-separated). Each is
+     * made close-on-exec, as sd_listen_fds does, so they are not passed on to children. Adopt a
+     * listening one with {@code Reactor.listen(int, ConnectionHandler)}. The variables cannot be
+     * removed from a Java process's environment: a child started with it will see them, with the
+     * parent's LISTEN_PID, and get the error below if it asks.
+     * @return the fds, in order; empty when LISTEN_FDS is not set (not socket-activated)
+     * @throws IllegalStateException if LISTEN_PID is missing or names another process, or the
+     *         variables are malformed, or a listed fd is not open
+     */
+    public static java.util.List<Inherited> inherited() {
+        return inherited(System.getenv("LISTEN_PID"), System.getenv("LISTEN_FDS"), System.getenv("LISTEN_FDNAMES"),
+                ProcessHandle.current().pid());
+    }
+
+    static java.util.List<Inherited> inherited(String pid, String fds, String names, long self) {
+        if (fds == null) return java.util.List.of();
+        if (pid == null) throw new IllegalStateException("LISTEN_FDS=" + fds + " without LISTEN_PID: not a socket activation");
+        long listenPid;
+        int n;
+        try {
+            listenPid = Long.parseLong(pid.trim());
+            n = Integer.parseInt(fds.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("LISTEN_PID=" + pid + ", LISTEN_FDS=" + fds + ": not numbers");
+        }
+        if (listenPid != self) {
+            throw new IllegalStateException("LISTEN_PID=" + listenPid + " is not this process (" + self + "): the "
+                    + n + " fds of LISTEN_FDS were passed to that one (this process inherited its environment)");
+        }
+        if (n < 0) throw new IllegalStateException("LISTEN_FDS=" + n + ": negative");
+        String[] named = names == null || names.isEmpty() ? new String[0] : names.split(":", -1);
+        if (names != null && !names.isEmpty() && named.length != n) {
+            throw new IllegalStateException("LISTEN_FDNAMES has " + named.length + " names for LISTEN_FDS=" + n);
+        }
+        java.util.List<Inherited> list = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int fd = LISTEN_FDS_START + i;
+            if (!Fds.isOpen(fd)) throw new IllegalStateException("LISTEN_FDS=" + n + ", but fd " + fd + " is not open");
+            try {
+                Fds.setCloseOnExec(fd);
+            } catch (ReactorException e) {
+                throw new IllegalStateException("LISTEN_FDS: fd " + fd + ": " + e.getMessage(), e);
+            }
+            list.add(new Inherited(fd, i < named.length ? named[i] : "unknown"));
+        }
+        return java.util.List.copyOf(list);
+    }
+
+    /**
      * {@return true for TCP (IPv4/IPv6) addresses, where TCP options apply}
      * @param address any address; null gives false
      */

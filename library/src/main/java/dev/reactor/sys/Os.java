@@ -175,6 +175,11 @@ public abstract class Os {
     /** SOCK_STREAM */
     private final int sockStream;
 
+    /** {@return SOCK_STREAM on this OS} */
+    public int sockStream() {
+        return sockStream;
+    }
+
     protected Os(Fcntl fcntl, int sockStream) {
         this.f = fcntl;
         this.sockStream = sockStream;

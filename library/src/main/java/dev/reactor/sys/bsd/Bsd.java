@@ -28,12 +28,14 @@ public final class Bsd {
     public static final int AF_INET6 = afInet6(Platform.MACOS);
     public static final int SOCK_STREAM = 1;
     public static final int SOL_SOCKET = 0xffff;
+    public static final int SO_ACCEPTCONN = 0x2;
     public static final int SO_REUSEADDR = 0x4;
     public static final int SO_KEEPALIVE = 0x8;
     public static final int SO_REUSEPORT = 0x200;
     public static final int SO_SNDBUF = 0x1001;
     public static final int SO_RCVBUF = 0x1002;
     public static final int SO_ERROR = 0x1007;
+    public static final int SO_TYPE = 0x1008;
     /** A write to a closed peer fails with EPIPE instead of raising SIGPIPE. This OS's: see {@link #soNoSigpipe(boolean)}. */
     public static final int SO_NOSIGPIPE = soNoSigpipe(Platform.MACOS);
     public static final int IPPROTO_TCP = 6;

@@ -37,6 +37,8 @@ public final class BsdOs extends Os {
         sockopt(SockOpt.SO_KEEPALIVE, SOL_SOCKET, SO_KEEPALIVE);
         sockopt(SockOpt.TCP_NODELAY, IPPROTO_TCP, TCP_NODELAY);
         sockopt(SockOpt.IPV6_V6ONLY, IPPROTO_IPV6, IPV6_V6ONLY);
+        sockopt(SockOpt.SO_TYPE, SOL_SOCKET, SO_TYPE);
+        sockopt(SockOpt.SO_ACCEPTCONN, SOL_SOCKET, SO_ACCEPTCONN);
         this.macos = macos;
         this.sockaddr = new SockAddr(new SockAddr.Layout(true, AF_UNIX, AF_INET, afInet6(macos),
                 SIZEOF_SOCKADDR_IN, OFFSETOF_SOCKADDR_IN_SIN_PORT, OFFSETOF_SOCKADDR_IN_SIN_ADDR,

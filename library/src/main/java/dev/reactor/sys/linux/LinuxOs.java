@@ -43,6 +43,8 @@ public final class LinuxOs extends Os {
         sockopt(SockOpt.SO_KEEPALIVE, SOL_SOCKET, SO_KEEPALIVE);
         sockopt(SockOpt.TCP_NODELAY, IPPROTO_TCP, TCP_NODELAY);
         sockopt(SockOpt.IPV6_V6ONLY, IPPROTO_IPV6, IPV6_V6ONLY);
+        sockopt(SockOpt.SO_TYPE, SOL_SOCKET, SO_TYPE);
+        sockopt(SockOpt.SO_ACCEPTCONN, SOL_SOCKET, SO_ACCEPTCONN);
     }
 
     @Override public String name() { return "linux"; }
