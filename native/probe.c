@@ -60,7 +60,7 @@ static void sockaddrs(void) {
 }
 
 static void errnos(void) {
-    C(EPERM); C(ENOENT); C(EINTR); C(EIO); C(EBADF); C(ENOMEM); C(EACCES); C(EFAULT); C(EEXIST); C(EINVAL);
+    C(EPERM); C(ENOENT); C(ESRCH); C(EINTR); C(EIO); C(EBADF); C(ENOMEM); C(EACCES); C(EFAULT); C(EEXIST); C(EINVAL);
     C(ENFILE); C(EMFILE); C(EPIPE); C(ENAMETOOLONG); C(ENOBUFS); C(EAGAIN); C(EINPROGRESS); C(EALREADY); C(ENOTSOCK); C(EADDRINUSE);
     C(EADDRNOTAVAIL); C(ENETUNREACH); C(ECONNABORTED); C(ECONNRESET); C(ENOTCONN); C(ETIMEDOUT);
     C(ECONNREFUSED); C(EHOSTUNREACH); C(ENOSYS); C(EOPNOTSUPP);
@@ -121,7 +121,7 @@ int main(void) {
     OFF(struct kcmp_epoll_slot, efd, "KCMP_EPOLL_SLOT_EFD");
     OFF(struct kcmp_epoll_slot, tfd, "KCMP_EPOLL_SLOT_TFD");
     OFF(struct kcmp_epoll_slot, toff, "KCMP_EPOLL_SLOT_TOFF");
-    C(SYS_read); C(SYS_write);
+    C(SYS_read); C(SYS_write); C(SYS_pidfd_open);
     SIZE(struct timespec, "TIMESPEC");
     OFF(struct timespec, tv_sec, "TIMESPEC_TV_SEC");
     OFF(struct timespec, tv_nsec, "TIMESPEC_TV_NSEC");

@@ -15,6 +15,8 @@ public final class Errno {
     public static final int EPERM = dev.reactor.sys.Errno.EPERM;
     /** No such file or directory (epoll and kqueue: the fd is not in the set). */
     public static final int ENOENT = dev.reactor.sys.Errno.ENOENT;
+    /** No such process (pidfd_open of a pid that does not exist). */
+    public static final int ESRCH = dev.reactor.sys.Errno.ESRCH;
     /** Interrupted system call. */
     public static final int EINTR = dev.reactor.sys.Errno.EINTR;
     /** Input/output error (also: a call failed without setting errno). */

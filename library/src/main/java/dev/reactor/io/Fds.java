@@ -100,6 +100,22 @@ public final class Fds {
     }
 
     /**
+     * A pidfd for process pid (Linux 5.3+): readable once the process has exited, so a loop
+     * learns of a child's end without a thread per child; close-on-exec. Register it for READ;
+     * reaping the child stays its parent's business (a {@link Process} reaps its own). The fd
+     * stays valid after the process is gone.
+     * @param pid a process id, e.g. {@code process.pid()}
+     * @return the pidfd
+     * @throws ReactorException ESRCH if there is no such process; EMFILE when out of fds
+     * @throws UnsupportedOperationException off Linux (macOS: kqueue's EVFILT_PROC, not offered
+     *         yet), or on a kernel before 5.3
+     * @throws IllegalArgumentException if pid is not positive
+     */
+    public static int pidfd(long pid) throws ReactorException {
+        return OS.pidfd(libc(), pid);
+    }
+
+    /**
      * A non-blocking CLOCK_MONOTONIC timerfd, disarmed. Linux only.
      * @return the timerfd; arm it with {@link #timerfdSet}
      * @throws ReactorException EMFILE or ENFILE when out of fds; ENOSYS where the OS has no timerfd

@@ -19,6 +19,7 @@ public final class Errno {
 
     public static final int EPERM = value("EPERM");
     public static final int ENOENT = value("ENOENT");
+    public static final int ESRCH = value("ESRCH");
     public static final int EINTR = value("EINTR");
     public static final int EIO = value("EIO");
     public static final int EBADF = value("EBADF");
@@ -52,6 +53,7 @@ public final class Errno {
     private static final Map<String, String> MESSAGES = Map.ofEntries(
             Map.entry("EPERM", "Operation not permitted"),
             Map.entry("ENOENT", "No such file or directory"),
+            Map.entry("ESRCH", "No such process"),
             Map.entry("EINTR", "Interrupted system call"),
             Map.entry("EIO", "Input/output error"),
             Map.entry("EBADF", "Bad file descriptor"),

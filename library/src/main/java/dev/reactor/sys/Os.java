@@ -147,6 +147,15 @@ public abstract class Os {
         throw new ReactorException("eventfd()", Errno.ENOSYS, name() + " has no eventfd");
     }
 
+    /**
+     * A pidfd: an fd that becomes readable when process pid exits (Linux 5.3+), close-on-exec.
+     * Elsewhere UnsupportedOperationException, saying what to use instead.
+     */
+    public int pidfd(LibC c, long pid) throws ReactorException {
+        throw new UnsupportedOperationException("pidfd_open(pid=" + pid + "): pidfds are Linux's (5.3+); " + name()
+                + " watches a process with kqueue's EVFILT_PROC, which this library does not offer yet");
+    }
+
     /** A CLOCK_MONOTONIC timerfd, disarmed; ENOSYS where the OS has none. */
     public int timerfd(LibC c) throws ReactorException {
         throw new ReactorException("timerfd_create()", Errno.ENOSYS, name() + " has no timerfd");

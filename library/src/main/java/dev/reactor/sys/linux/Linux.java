@@ -39,6 +39,8 @@ public final class Linux {
 
     // kcmp(2), reached through syscall(2): is fd's file the one an epoll set holds under a number?
     public static final int SYS_kcmp = Platform.X86_64 ? 312 : 272;
+    // pidfd_open(2), Linux 5.3+: one number on every architecture (the unified table from 424 on).
+    public static final int SYS_pidfd_open = 434;
     public static final int KCMP_EPOLL_TFD = 7;
     public static final int SIZEOF_KCMP_EPOLL_SLOT = 12;
     public static final int OFFSETOF_KCMP_EPOLL_SLOT_EFD = 0;

@@ -112,6 +112,17 @@ public final class LinuxOs extends Os {
         return (int) Errors.check(c.eventfd(initialValue, flags), "eventfd");
     }
 
+    @Override public int pidfd(LibC c, long pid) throws ReactorException {
+        if (pid <= 0) throw new IllegalArgumentException("pidfd_open(pid=" + pid + "): not a process id");
+        int fd = (int) c.syscall(SYS_pidfd_open, pid, 0, 0, 0, 0);   // close-on-exec always (pidfd_open(2))
+        if (fd == -Errno.ENOSYS) {
+            throw new UnsupportedOperationException("pidfd_open(pid=" + pid + "): ENOSYS: this kernel has no pidfds"
+                    + " (Linux 5.3+), or a seccomp filter refuses the call");
+        }
+        if (fd < 0) throw new ReactorException("pidfd_open(pid=" + pid + ")", -fd);
+        return fd;
+    }
+
     @Override public int timerfd(LibC c) throws ReactorException {
         return (int) Errors.check(c.timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC), "timerfd_create");
     }
