@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * until it reaches one of these:
  * <ul>
  *   <li>anything in {@code dev.reactor.sys.linux} (epoll, Linux's tables);</li>
- *   <li>{@code Fds.eventfd*} and {@code Fds.timerfd*};</li>
+ *   <li>{@code Fds.eventfd*}, {@code Fds.timerfd*} and {@code Fds.pidfd};</li>
  *   <li>test code marked {@link LinuxOnly} (the helpers that read /proc or call tgkill).</li>
  * </ul>
  * A helper that takes the Linux way only on Linux says so with {@link LinuxOnly.ByOs}, and is not
@@ -180,8 +180,9 @@ public final class LinuxOnlyGuard {
             return null;
         }
         if (owner.startsWith("dev.reactor.sys.linux.")) return "Linux's OS layer";
-        if (owner.equals("dev.reactor.io.Fds") && (method.startsWith("eventfd") || method.startsWith("timerfd"))) {
-            return method.startsWith("eventfd") ? "eventfd" : "timerfd";
+        if (owner.equals("dev.reactor.io.Fds") && (method.startsWith("eventfd") || method.startsWith("timerfd")
+                || method.equals("pidfd"))) {
+            return method.startsWith("eventfd") ? "eventfd" : method.startsWith("timerfd") ? "timerfd" : "pidfd";
         }
         return null;
     }
