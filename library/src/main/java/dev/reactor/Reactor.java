@@ -278,14 +278,8 @@ public final class Reactor implements AutoCloseable {
      */
     public void close(int fd) {
         if (fd < 0) return;
-        if (closed) {
-            synchronized (lifecycle) {                    // a release in progress finishes first
-                if (!closedAtRelease.get(fd)) libc.close(fd);
-            }
-            return;
-        }
-        checkThread("close");
-        synchronized (lifecycle) {
+        if (!closed) checkThread("close");
+        synchronized (lifecycle) {                        // a release in progress finishes first
             if (closed) {
                 if (!closedAtRelease.get(fd)) libc.close(fd);
                 return;
