@@ -1,6 +1,7 @@
 package dev.reactor;
 
 import dev.reactor.ffi.LibC;
+import dev.reactor.ffi.Native;
 import dev.reactor.sys.Os;
 import dev.reactor.sys.Poller;
 import dev.reactor.sys.Pollers;
@@ -78,10 +79,28 @@ public final class Reactor implements AutoCloseable {
     private int batchNext;
     private int batchEnd;
 
+    /**
+     * The backend asked for, which must be the JVM's ({@code -Ddev.reactor.ffi}): Fds and
+     * Sockets, which the loop itself uses for sockets, hold that one, and a reactor on another
+     * would make every read, accept and connect on a backend other than the one it names.
+     */
+    private static LibC sameBackendAsFds(String asked) {
+        LibC jvm = Os.libcOrNull();
+        if (jvm == null) throw Os.libcFailure();
+        LibC mine = Os.libc(asked);
+        if (mine != jvm) {
+            throw new IllegalArgumentException("ReactorConfig.backend(\"" + asked + "\"): this JVM's FFI backend is "
+                    + jvm.name() + " (-D" + Native.PROPERTY + "=" + System.getProperty(Native.PROPERTY, "auto")
+                    + "), which Fds and Sockets use; one JVM runs one backend: set -D" + Native.PROPERTY + "="
+                    + mine.name() + " instead");
+        }
+        return mine;
+    }
+
     private Reactor(ReactorConfig config) throws IOException {
         Logs.prepare();                     // while fds are plentiful: see Logs
         this.config = config;
-        this.libc = Os.libc(config.backend());
+        this.libc = sameBackendAsFds(config.backend());
         this.table = new FdTable(config.initialFds());
         this.mailbox = new Mailbox(config.queueCapacity());
         this.deliveries = new Deliveries(this, table, timers, mailbox, stats);

@@ -176,8 +176,9 @@ public final class ReactorConfig {
         }
 
         /**
-         * The FFI backend; overrides {@code -Ddev.reactor.ffi}. Checked by {@link Reactor#open(ReactorConfig)},
-         * not here.
+         * The FFI backend, which must be the JVM's ({@code -Ddev.reactor.ffi}, the default): Fds
+         * and Sockets use that one, and {@link Reactor#open(ReactorConfig)} refuses another, saying
+         * to set the property instead. Checked there, not here.
          * @param backend "auto" (Panama on JDK 22+, else jnr), "panama" or "jnr"
          * @return this builder
          * @throws NullPointerException if backend is null

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -40,6 +41,25 @@ class BackendChoiceTest {
         for (String line : lines) {
             assertTrue(line.contains("UnsupportedOperationException: the Panama FFI backend needs JDK 22 or newer; this is "
                     + Runtime.version() + " (use -Ddev.reactor.ffi=jnr)"), line);
+        }
+    }
+
+    /** One JVM, one backend: a reactor may not run on another than Fds and Sockets do. */
+    @Test
+    void shouldRefuseAReactorOnAnotherBackendThanFds() throws Exception {
+        assumeTrue(Runtime.version().feature() >= 22, "JDK 17 has only jnr: there is no other backend to ask for");
+        String jvm;
+        try (Reactor reactor = Reactor.open()) {
+            jvm = reactor.backend().substring(reactor.backend().indexOf('/') + 1);
+        }
+        String other = jvm.equals("panama") ? "jnr" : "panama";
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Reactor.open(ReactorConfig.builder().backend(other).build()));
+        assertEquals("ReactorConfig.backend(\"" + other + "\"): this JVM's FFI backend is " + jvm + " (-Ddev.reactor.ffi="
+                + System.getProperty("dev.reactor.ffi", "auto") + "), which Fds and Sockets use; one JVM runs one"
+                + " backend: set -Ddev.reactor.ffi=" + other + " instead", e.getMessage());
+        try (Reactor same = Reactor.open(ReactorConfig.builder().backend(jvm).build())) {
+            assertTrue(same.backend().endsWith("/" + jvm), "naming the JVM's own backend is fine: " + same.backend());
         }
     }
 
