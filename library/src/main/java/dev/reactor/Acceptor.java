@@ -68,14 +68,17 @@ final class Acceptor implements Context {
             }
             throw new ReactorException(call, e.errno(), "cannot read its socket options (" + e.getMessage() + ")");
         }
-        if (!stream) throw new ReactorException(call, Errno.EINVAL, "not a stream socket (TCP or Unix stream): nothing to accept");
+        if (!stream) throw new ReactorException(call, Errno.EINVAL, "not a stream socket: only TCP and Unix stream listeners are supported");
         if (!listening) {
             throw new ReactorException(call, Errno.EINVAL, "the socket is not listening: call listen(2) on it first,"
                     + " or use listen(SocketAddress)");
         }
+        boolean tcp = Sockets.isTcp(Sockets.localAddress(fd));     // an unknown family throws here, unchanged
+        Context existing = reactor.context(fd);
+        if (existing != null) throw new ReactorException(call, Errno.EEXIST, "already registered to " + existing);
+        // Only now change it: a refused fd is left as it was.
         Fds.setNonBlocking(fd);
         Fds.setCloseOnExec(fd);
-        boolean tcp = Sockets.isTcp(Sockets.localAddress(fd));
         reactor.register(new Acceptor(fd, tcp, options, handler), Ownership.OWNED);
         return fd;
     }

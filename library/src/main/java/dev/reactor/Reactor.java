@@ -87,14 +87,18 @@ public final class Reactor implements AutoCloseable {
     private static LibC sameBackendAsFds(String asked) {
         LibC jvm = Os.libcOrNull();
         if (jvm == null) throw Os.libcFailure();
-        LibC mine = Os.libc(asked);
-        if (mine != jvm) {
+        String name = asked.toLowerCase(java.util.Locale.ROOT);
+        if (name.equals("auto")) return jvm;                      // whatever this JVM runs
+        if (name.equals("ffm")) name = "panama";
+        if (!name.equals("panama") && !name.equals("jnr")) return Os.libc(asked);   // throws: unknown, naming the choices
+        if (!name.equals(jvm.name())) {
+            // Compared by name, before anything loads: the other backend is never loaded to be refused.
             throw new IllegalArgumentException("ReactorConfig.backend(\"" + asked + "\"): this JVM's FFI backend is "
                     + jvm.name() + " (-D" + Native.PROPERTY + "=" + System.getProperty(Native.PROPERTY, "auto")
                     + "), which Fds and Sockets use; one JVM runs one backend: set -D" + Native.PROPERTY + "="
-                    + mine.name() + " instead");
+                    + name + " instead");
         }
-        return mine;
+        return jvm;
     }
 
     private Reactor(ReactorConfig config) throws IOException {
@@ -132,8 +136,9 @@ public final class Reactor implements AutoCloseable {
      * @return an open reactor
      * @throws IOException a {@link ReactorException} with errno when a system call fails (EMFILE,
      *         ENFILE, ENOMEM)
-     * @throws IllegalArgumentException if the backend is none of "auto", "panama", "jnr", the
-     *         poller none of "auto", "epoll", "kqueue", or the kqueue library cannot be loaded
+     * @throws IllegalArgumentException if the backend is none of "auto", "panama", "jnr", or not
+     *         this JVM's ({@code -Ddev.reactor.ffi}: one JVM runs one backend), the poller none of
+     *         "auto", "epoll", "kqueue", or the kqueue library cannot be loaded
      * @throws UnsupportedOperationException if "panama" is asked for on a JDK older than 22, or
      *         the OS or CPU has no poller (epoll on Linux x86_64 and aarch64; kqueue on macOS and
      *         FreeBSD, or from a kqueue library)
@@ -379,8 +384,8 @@ public final class Reactor implements AutoCloseable {
     }
 
     /**
-     * Adopt a socket that is listening already — one handed over by a supervisor (systemd's or
-     * launchd's socket activation: {@link dev.reactor.io.Sockets#inherited()}), by another
+     * Adopt a socket that is listening already — one handed over by a supervisor (systemd's
+     * socket activation: {@link dev.reactor.io.Sockets#inherited()}), by another
      * process over a Unix socket, or made by another library — with {@link ListenOptions#defaults()}.
      * Each accepted connection goes to onAccept, as for {@link #listen(SocketAddress, ConnectionHandler)}.
      * The socket is made non-blocking and close-on-exec, and registered {@link Ownership#OWNED}:

@@ -179,7 +179,7 @@ public final class ReactorConfig {
          * The FFI backend, which must be the JVM's ({@code -Ddev.reactor.ffi}, the default): Fds
          * and Sockets use that one, and {@link Reactor#open(ReactorConfig)} refuses another, saying
          * to set the property instead. Checked there, not here.
-         * @param backend "auto" (Panama on JDK 22+, else jnr), "panama" or "jnr"
+         * @param backend "auto" (this JVM's backend), "panama" or "jnr"
          * @return this builder
          * @throws NullPointerException if backend is null
          */

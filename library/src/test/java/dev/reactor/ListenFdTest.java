@@ -32,6 +32,10 @@ class ListenFdTest {
         try (Reactor reactor = Reactor.open()) {
             assertEquals(fd, reactor.listen(fd, (r, conn, peer) -> new Echo(conn)));
             assertEquals(Ownership.OWNED, reactor.ownership(fd));
+            ReactorException twice = assertThrows(ReactorException.class, () -> reactor.listen(fd, (r, conn, peer) -> null));
+            assertEquals(Errno.EEXIST, twice.errno(), twice.getMessage());
+            assertTrue(twice.getMessage().startsWith("listen(fd=" + fd + "): EEXIST (File exists): already registered to Acceptor{"),
+                    twice.getMessage());
             assertTrue(Fds.isNonBlocking(fd));
             try (SocketChannel client = SocketChannel.open(at)) {
                 client.write(ByteBuffer.wrap("adopted".getBytes(StandardCharsets.UTF_8)));

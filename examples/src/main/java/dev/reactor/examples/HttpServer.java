@@ -86,8 +86,11 @@ public final class HttpServer {
             int fd = inherited.isEmpty()
                     ? listen(reactor, new InetSocketAddress(InetAddress.getLoopbackAddress(), port), HttpServer::basicRoutes, stats)
                     : reactor.listen(inherited.get(0).fd(), (r, conn, peer) -> new HttpConnection(conn, HttpServer::basicRoutes, stats));
-            InetSocketAddress at = (InetSocketAddress) Sockets.localAddress(fd);
-            System.out.println("HTTP server on http://" + at.getHostString() + ":" + at.getPort() + "/hello (" + reactor.backend()
+            java.net.SocketAddress local = Sockets.localAddress(fd);
+            String at = local instanceof InetSocketAddress i
+                    ? (i.getAddress() instanceof java.net.Inet6Address ? "[" + i.getHostString() + "]" : i.getHostString()) + ":" + i.getPort()
+                    : local.toString();
+            System.out.println("HTTP server on http://" + at + "/hello (" + reactor.backend()
                     + (inherited.isEmpty() ? "" : ", socket-activated: fd " + fd + " '" + inherited.get(0).name() + "'") + ")");
             reactor.run();
         }

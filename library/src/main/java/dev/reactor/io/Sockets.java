@@ -321,7 +321,7 @@ public final class Sockets {
 
     /**
      * An fd handed to this process by the one that started it, under the socket-activation
-     * protocol of systemd and launchd-style supervisors (sd_listen_fds(3)).
+     * protocol of systemd and the supervisors that follow it (sd_listen_fds(3)).
      * @param fd the fd number (3, 4, ...)
      * @param name its name from LISTEN_FDNAMES (systemd's FileDescriptorName=), or "unknown"
      */
@@ -334,9 +334,10 @@ public final class Sockets {
      * The fds passed under the socket-activation protocol: {@code LISTEN_FDS} fds from 3 on, for
      * the process {@code LISTEN_PID}, named by {@code LISTEN_FDNAMES} (colon-separated). Each is
      * made close-on-exec, as sd_listen_fds does, so they are not passed on to children. Adopt a
-     * listening one with {@code Reactor.listen(int, ConnectionHandler)}. The variables cannot be
-     * removed from a Java process's environment: a child started with it will see them, with the
-     * parent's LISTEN_PID, and get the error below if it asks.
+     * listening one with {@code Reactor.listen(int, ConnectionHandler)}. Unlike sd_listen_fds,
+     * which returns 0, a LISTEN_PID of another process is an error: a Java process cannot remove
+     * the variables from its own environment, so a child it starts keeps them (unless removed with
+     * {@code ProcessBuilder.environment()}), and is told rather than left to bind a port of its own.
      * @return the fds, in order; empty when LISTEN_FDS is not set (not socket-activated)
      * @throws IllegalStateException if LISTEN_PID is missing or names another process, or the
      *         variables are malformed, or a listed fd is not open
@@ -366,7 +367,7 @@ public final class Sockets {
         if (names != null && !names.isEmpty() && named.length != n) {
             throw new IllegalStateException("LISTEN_FDNAMES has " + named.length + " names for LISTEN_FDS=" + n);
         }
-        java.util.List<Inherited> list = new java.util.ArrayList<>(n);
+        java.util.List<Inherited> list = new java.util.ArrayList<>();   // not sized by n: a huge LISTEN_FDS fails at the first closed fd
         for (int i = 0; i < n; i++) {
             int fd = LISTEN_FDS_START + i;
             if (!Fds.isOpen(fd)) throw new IllegalStateException("LISTEN_FDS=" + n + ", but fd " + fd + " is not open");

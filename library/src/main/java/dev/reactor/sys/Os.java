@@ -42,9 +42,11 @@ public abstract class Os {
      * on JDK 17), and then {@link #libcFailure()} says why. So those classes initialise anyway and
      * each call says why, instead of one ExceptionInInitializerError and NoClassDefFoundErrors after.
      */
-    public static LibC libcOrNull() {
+    public static synchronized LibC libcOrNull() {
+        if (jvmLibcDecided) return jvmLibc;
+        jvmLibcDecided = true;              // once per JVM: Fds and every reactor share the decision
         try {
-            return Native.libc(CURRENT.abi());
+            return jvmLibc = Native.libc(CURRENT.abi());
         } catch (RuntimeException e) {
             libcFailure = e;
             return null;
@@ -58,6 +60,8 @@ public abstract class Os {
     }
 
     private static volatile RuntimeException libcFailure;
+    private static LibC jvmLibc;
+    private static boolean jvmLibcDecided;
 
     /** Why {@link #libcOrNull()} returned null: a new exception of the same kind each time, naming the property. */
     public static RuntimeException libcFailure() {

@@ -61,13 +61,17 @@ class InheritedFdsTest {
 
     /** Runs Child under bash with the given exports and redirection, then exec java; returns its output. */
     private static String child(String exports, String redirect) throws Exception {
-        List<String> java = ChildJvm.command(256, Child.class);
+        List<String> javaCommand = ChildJvm.command(256, Child.class);
         // ChildJvm's command is bash -c 'ulimit -n N && exec "$@"' bash java ...: put ours in front.
-        List<String> cmd = new ArrayList<>(java);
-        cmd.set(2, exports + " && " + redirect + " && " + java.get(2));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
+        List<String> cmd = new ArrayList<>(javaCommand);
+        cmd.set(2, exports + " && " + redirect + " && " + javaCommand.get(2));
+        java.io.File log = java.io.File.createTempFile("inherited", ".log");
+        log.deleteOnExit();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
+        boolean ended = p.waitFor(120, TimeUnit.SECONDS);       // a hung child fails the test, not hangs it
+        if (!ended) p.destroyForcibly();
+        String out = java.nio.file.Files.readString(log.toPath(), StandardCharsets.UTF_8);
+        assertTrue(ended, out);
         assertEquals(0, p.exitValue(), out);
         return out;
     }

@@ -113,7 +113,8 @@ public final class LinuxOs extends Os {
     }
 
     @Override public int pidfd(LibC c, long pid) throws ReactorException {
-        if (pid <= 0) throw new IllegalArgumentException("pidfd_open(pid=" + pid + "): not a process id");
+        // pid_t is an int: a larger value would be cut to another process's pid.
+        if (pid <= 0 || pid > Integer.MAX_VALUE) throw new IllegalArgumentException("pidfd_open(pid=" + pid + "): not a process id");
         int fd = (int) c.syscall(SYS_pidfd_open, pid, 0, 0, 0, 0);   // close-on-exec always (pidfd_open(2))
         if (fd == -Errno.ENOSYS) {
             throw new UnsupportedOperationException("pidfd_open(pid=" + pid + "): ENOSYS: this kernel has no pidfds"
