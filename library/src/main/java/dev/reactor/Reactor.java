@@ -87,10 +87,8 @@ public final class Reactor implements AutoCloseable {
     private static LibC sameBackendAsFds(String asked) {
         LibC jvm = Os.libcOrNull();
         if (jvm == null) throw Os.libcFailure();
-        String name = asked.toLowerCase(java.util.Locale.ROOT);
+        String name = Native.canonical(asked);                     // an unknown name throws, listing the choices
         if (name.equals("auto")) return jvm;                      // whatever this JVM runs
-        if (name.equals("ffm")) name = "panama";
-        if (!name.equals("panama") && !name.equals("jnr")) return Os.libc(asked);   // throws: unknown, naming the choices
         if (!name.equals(jvm.name())) {
             // Compared by name, before anything loads: the other backend is never loaded to be refused.
             throw new IllegalArgumentException("ReactorConfig.backend(\"" + asked + "\"): this JVM's FFI backend is "

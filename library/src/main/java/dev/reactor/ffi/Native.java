@@ -25,16 +25,32 @@ public final class Native {
 
     /** "auto", "panama" or "jnr". Panama on a JVM older than 22 throws {@link UnsupportedOperationException}. */
     public static LibC load(String choice, Abi abi) {
-        switch (choice.toLowerCase(Locale.ROOT)) {
+        switch (canonical(choice)) {
             case "auto":
                 if (panamaAvailable()) return panama(abi);
                 if (Runtime.version().feature() >= 22) warnJnrOnlyJar();
                 return jnr(abi);
             case "panama":
-            case "ffm":
                 return panama(abi);
-            case "jnr":
+            default:
                 return jnr(abi);
+        }
+    }
+
+    /**
+     * A backend's name as asked for, made one of "auto", "panama" or "jnr" (any case; "ffm" is
+     * "panama"), without loading anything.
+     * @throws IllegalArgumentException for another name, listing the choices
+     */
+    public static String canonical(String choice) {
+        String name = choice.toLowerCase(Locale.ROOT);
+        switch (name) {
+            case "auto":
+            case "panama":
+            case "jnr":
+                return name;
+            case "ffm":
+                return "panama";
             default:
                 throw new IllegalArgumentException("unknown FFI backend '" + choice + "' (-D" + PROPERTY
                         + " or ReactorConfig.backend: auto, panama or jnr)");
