@@ -34,13 +34,7 @@ public final class EchoServer {
     }
 
     public static void main(String[] args) throws IOException {
-        int port = 7007;
-        try {
-            if (args.length > 1) throw new Usage.Error("unexpected argument '" + args[1] + "'");
-            if (args.length > 0) port = Usage.port("port", args[0]);
-        } catch (Usage.Error e) {
-            Usage.exit("EchoServer", "EchoServer [port]  (default 7007)", e);
-        }
+        int port = Usage.optional("EchoServer", "EchoServer [port]  (default 7007)", args, 7007, v -> Usage.port("port", v));
         try (Reactor reactor = Reactor.open()) {
             int fd = listen(reactor, new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
             System.out.println("echo server on " + Sockets.localAddress(fd) + " (" + reactor.backend()

@@ -16,18 +16,8 @@ import java.time.Duration;
  * what the reactor dispatches. Stops after {@code ticks} ticks (default 5).
  */
 public final class FdDemo {
-    private static int ticks(String[] args) {
-        try {
-            if (args.length > 1) throw new Usage.Error("unexpected argument '" + args[1] + "'");
-            return args.length > 0 ? Usage.count("ticks", args[0]) : 5;
-        } catch (Usage.Error e) {
-            Usage.exit("FdDemo", "FdDemo [ticks]  (default 5)", e);
-            return 0;   // not reached
-        }
-    }
-
     public static void main(String[] args) throws Exception {
-        int ticks = ticks(args);
+        int ticks = Usage.optional("FdDemo", "FdDemo [ticks]  (default 5)", args, 5, v -> Usage.count("ticks", v));
         int[] pipe = Fds.pipe();
         int eventFd = Fds.eventfd();
         int timerFd = Fds.timerfd(Duration.ofMillis(100), Duration.ofMillis(100));

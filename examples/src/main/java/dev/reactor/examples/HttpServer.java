@@ -71,13 +71,7 @@ public final class HttpServer {
     }
 
     public static void main(String[] args) throws IOException {
-        int port = 8081;
-        try {
-            if (args.length > 1) throw new Usage.Error("unexpected argument '" + args[1] + "'");
-            if (args.length > 0) port = Usage.port("port", args[0]);
-        } catch (Usage.Error e) {
-            Usage.exit("HttpServer", "HttpServer [port]  (default 8081)", e);
-        }
+        int port = Usage.optional("HttpServer", "HttpServer [port]  (default 8081)", args, 8081, v -> Usage.port("port", v));
         Stats stats = new Stats();
         // Socket-activated (systemd-socket-activate -l 127.0.0.1:8081 ..., or a .socket unit):
         // the supervisor made and bound the listener; this process adopts it instead of binding.

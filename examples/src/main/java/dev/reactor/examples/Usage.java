@@ -24,6 +24,20 @@ final class Usage {
         System.exit(2);
     }
 
+    /**
+     * The one optional argument of a program that takes at most one: parsed, or the default when
+     * it is absent; a bad or extra argument exits with status 2, as {@link #exit} does.
+     */
+    static int optional(String program, String usage, String[] args, int orElse, java.util.function.ToIntFunction<String> parse) {
+        try {
+            if (args.length > 1) throw new Error("unexpected argument '" + args[1] + "'");
+            return args.length > 0 ? parse.applyAsInt(args[0]) : orElse;
+        } catch (Error e) {
+            exit(program, usage, e);
+            return orElse;   // not reached: exit() does not return
+        }
+    }
+
     /** A TCP port, 0 (any free one) to 65535. */
     static int port(String what, String value) {
         try {

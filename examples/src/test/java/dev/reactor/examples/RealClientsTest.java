@@ -32,7 +32,8 @@ class RealClientsTest {
     /** Output of a finished command: exit code, stdout, stderr. */
     private record Run(int exit, String out, String err) { }
 
-    private static Path tool(String name) {
+    /** The executable name on the PATH, or null (the tests that need it then skip, saying so). */
+    static Path tool(String name) {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
             Path p = Path.of(dir, name);
             if (Files.isExecutable(p)) return p;

@@ -30,8 +30,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class SocketActivationTest {
     @Test
     void shouldServeCurlOnTheSocketASupervisorMade() throws Exception {
-        Path activate = tool("systemd-socket-activate");
-        Path curl = tool("curl");
+        Path activate = RealClientsTest.tool("systemd-socket-activate");
+        Path curl = RealClientsTest.tool("curl");
         assumeTrue(activate != null, "systemd-socket-activate is not installed (apt-get install systemd)");
         assumeTrue(curl != null, "curl is not installed (apt-get install curl)");
         File log = File.createTempFile("socket-activation", ".log");
@@ -87,13 +87,5 @@ class SocketActivationTest {
         assertTrue(p.waitFor(90, TimeUnit.SECONDS), out);
         assertEquals(0, p.exitValue(), String.join(" ", cmd) + ": " + out);
         return out;
-    }
-
-    private static Path tool(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
-            Path p = Path.of(dir, name);
-            if (Files.isExecutable(p)) return p;
-        }
-        return null;
     }
 }
