@@ -1,0 +1,243 @@
+package dev.reactor.examples;
+
+import dev.reactor.Context;
+import dev.reactor.Interest;
+import dev.reactor.Reactor;
+import dev.reactor.io.Fds;
+import dev.reactor.io.Sockets;
+import dev.reactor.testing.FdSnapshot;
+import dev.reactor.testing.Loop;
+import dev.reactor.testing.Net;
+import dev.reactor.testing.PostgresServer;
+import dev.reactor.testing.RunningLoop;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * libpq's own socket driven by a reactor, against a real PostgreSQL server (one per class): the
+ * socket is made, replaced and closed by the C library; the loop only watches it.
+ */
+class PgClientTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static PostgresServer server;
+
+    @BeforeAll
+    static void startServer() throws IOException {
+        server = PostgresServer.create();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) server.close();
+    }
+
+    /** A reactor running on its own thread with one client on it. */
+    private static final class Fixture implements AutoCloseable {
+        final Reactor reactor;
+        final RunningLoop loop;
+        final PgClient client;
+
+        Fixture(String conninfo) throws IOException {
+            reactor = Reactor.open();
+            loop = RunningLoop.start(reactor);
+            client = loop.call(() -> new PgClient(reactor, conninfo, Duration.ofMillis(50), Duration.ofSeconds(20)));
+        }
+
+        void connect() {
+            loop.run(client::start);
+            Loop.await(WAIT, () -> loop.call(client::available));
+        }
+
+        /** Sends the query on the loop thread; the future completes with its reply. */
+        CompletableFuture<List<String[]>> query(String sql, String... params) {
+            CompletableFuture<List<String[]>> f = new CompletableFuture<>();
+            loop.run(() -> client.query((rows, error) -> {
+                if (error != null) f.completeExceptionally(error);
+                else f.complete(rows);
+            }, sql, params));
+            return f;
+        }
+
+        @Override
+        public void close() {
+            try {
+                loop.run(client::close);
+                loop.close();
+            } finally {
+                reactor.close();
+            }
+        }
+    }
+
+    private static <T> T get(CompletableFuture<T> f) throws Exception {
+        return f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    private static String error(CompletableFuture<?> f) throws Exception {
+        try {
+            f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            return e.getCause().getMessage();
+        }
+        throw new AssertionError("succeeded: " + f.join());
+    }
+
+    @Test
+    void shouldPipelineQueriesOnLibpqsSocketAndMatchEachAnswerToItsQuery() throws Exception {
+        try (Fixture f = new Fixture(server.conninfo())) {
+            f.connect();
+            int fd = f.loop.call(f.client::socket);
+            assertEquals(Interest.READ, f.loop.call(() -> f.reactor.context(fd)).interest());
+            assertEquals(server.port(), ((InetSocketAddress) Sockets.peerAddress(fd)).getPort(), "libpq's socket, to the server");
+
+            // 200 queries sent in one go: without pipeline mode libpq refuses the second while the
+            // first is in flight ("another command is already in progress")
+            List<CompletableFuture<List<String[]>>> answers = new ArrayList<>();
+            f.loop.run(() -> {
+                for (int i = 0; i < 200; i++) {
+                    int n = i;
+                    CompletableFuture<List<String[]>> a = new CompletableFuture<>();
+                    f.client.query((rows, error) -> {
+                        if (error != null) a.completeExceptionally(error);
+                        else a.complete(rows);
+                    }, "SELECT $1::int * 2, $2::text", String.valueOf(n), "q" + n);
+                    answers.add(a);
+                }
+            });
+            for (int i = 0; i < 200; i++) {
+                List<String[]> rows = get(answers.get(i));
+                assertEquals(1, rows.size());
+                assertArrayEquals(new String[] {String.valueOf(2 * i), "q" + i}, rows.get(0));
+            }
+            assertEquals(200, f.loop.call(() -> f.client.queries));
+        }
+    }
+
+    @Test
+    void shouldReportAFailedQueryToItsCallerOnlyAndReturnRowsAndNulls() throws Exception {
+        try (Fixture f = new Fixture(server.conninfo())) {
+            f.connect();
+            CompletableFuture<List<String[]>> before = f.query("SELECT 'before'");
+            CompletableFuture<List<String[]>> bad = f.query("SELECT 1 / $1::int", "0");
+            CompletableFuture<List<String[]>> after = f.query("SELECT g, NULL::text FROM generate_series(1, 3) g");
+            CompletableFuture<List<String[]>> none = f.query("SELECT 1 WHERE false");
+            CompletableFuture<List<String[]>> command = f.query("SET application_name = 'reactor'");
+            assertEquals("before", get(before).get(0)[0]);
+            assertTrue(error(bad).contains("division by zero"), error(bad));
+            List<String[]> rows = get(after);
+            assertEquals(3, rows.size());
+            for (int i = 0; i < 3; i++) {
+                assertEquals(String.valueOf(i + 1), rows.get(i)[0]);
+                assertNull(rows.get(i)[1], "SQL NULL is null");
+            }
+            assertEquals(0, get(none).size());
+            assertEquals(0, get(command).size());
+            assertTrue(f.loop.call(f.client::available), "one failed query leaves the connection usable");
+        }
+    }
+
+    @Test
+    void shouldTellTheReactorBeforePQfinishClosesTheSocketAndNeverCloseItItself() throws Exception {
+        FdSnapshot before = FdSnapshot.take();
+        try (Fixture f = new Fixture(server.conninfo())) {
+            int registrations = f.loop.call(f.reactor::registrations);
+            f.connect();
+            int fd = f.loop.call(f.client::socket);
+            assertEquals(dev.reactor.Ownership.BORROWED, f.loop.call(() -> f.reactor.ownership(fd)), "libpq owns it");
+            assertEquals(registrations + 1, f.loop.call(f.reactor::registrations));
+
+            f.loop.run(f.client::close);
+            assertNull(f.loop.call(() -> f.reactor.context(fd)), "deregistered");
+            assertEquals(registrations, f.loop.call(f.reactor::registrations));
+            assertFalse(Fds.isOpen(fd), "PQfinish closed it");
+
+            // No stale entry: the number, most often reused by the next fd, registers and delivers
+            // that fd's events.
+            int[] pipe = Fds.pipe();
+            try {
+                AtomicInteger seen = new AtomicInteger();
+                f.loop.run(() -> f.reactor.register(Context.of(pipe[0], Interest.READ, (r, ev) -> {
+                    Fds.read(pipe[0], java.nio.ByteBuffer.allocateDirect(8));
+                    seen.incrementAndGet();
+                })));
+                Fds.write(pipe[1], java.nio.ByteBuffer.wrap(new byte[] {1}));
+                Loop.await(WAIT, () -> seen.get() == 1);
+                f.loop.run(() -> f.reactor.deregister(pipe[0]));
+            } finally {
+                Fds.close(pipe[0]);
+                Fds.close(pipe[1]);
+            }
+        }
+        before.assertNoneOpened("the client, its socket and the reactor leave nothing open");
+    }
+
+    @Test
+    void shouldFailPendingQueriesWhenTheServerDiesAndReconnectWhenItIsBack() throws Exception {
+        try (PostgresServer own = PostgresServer.create(); Fixture f = new Fixture(own.conninfo())) {
+            f.connect();
+            assertEquals("1", get(f.query("SELECT 1")).get(0)[0]);
+            int fd = f.loop.call(f.client::socket);
+            CompletableFuture<List<String[]>> sleeping = f.query("SELECT pg_sleep(600)");
+            own.kill();
+            String why = error(sleeping);
+            assertTrue(why.startsWith("PostgreSQL: "), why);
+            Loop.await(WAIT, () -> !f.loop.call(f.client::available));
+            assertTrue(f.loop.call(() -> f.reactor.context(fd) == null || f.client.socket() == fd),
+                    "the dead connection's registration is gone (the number may be a reconnect attempt's)");
+            String refused = error(f.query("SELECT 1"));
+            assertTrue(refused.startsWith("PostgreSQL is unavailable: "), refused);
+            assertTrue(f.loop.call(() -> f.client.failures) >= 1);
+
+            own.start();
+            Loop.await(WAIT, () -> f.loop.call(f.client::available));
+            assertEquals("2", get(f.query("SELECT 1 + 1")).get(0)[0]);
+            assertEquals(2, f.loop.call(() -> f.client.connects), "reconnected once");
+        }
+    }
+
+    @Test
+    void shouldFollowLibpqToItsNextSocketWhenTheFirstAddressRefuses() throws Exception {
+        // The server listens on 127.0.0.1 only: libpq's first socket, to ::1, is refused, and it
+        // opens another for the second host, most often at the same number. A client that kept
+        // watching the first registration would wait until its connect timer failed it.
+        org.junit.jupiter.api.Assumptions.assumeTrue(Net.ipv6Available(), "no IPv6 loopback here");
+        String conninfo = "host=::1,127.0.0.1 port=" + server.port() + " " + PostgresServer.QUIET;
+        try (Fixture f = new Fixture(conninfo)) {
+            f.connect();
+            int fd = f.loop.call(f.client::socket);
+            InetSocketAddress peer = (InetSocketAddress) Sockets.peerAddress(fd);
+            assertEquals("127.0.0.1", peer.getAddress().getHostAddress());
+            assertTrue(f.loop.call(() -> f.client.steps) >= 2, "a registration per connect step");
+            assertEquals("3", get(f.query("SELECT 3")).get(0)[0]);
+        }
+    }
+
+    @Test
+    void shouldSayWhyWhenNothingListensAndKeepRetrying() throws Exception {
+        int nowhere = Net.freePort();
+        try (Fixture f = new Fixture("host=127.0.0.1 port=" + nowhere + " " + PostgresServer.QUIET)) {
+            f.loop.run(f.client::start);
+            Loop.await(WAIT, () -> f.loop.call(() -> f.client.failures) >= 2);
+            String status = f.loop.call(f.client::status);
+            assertTrue(status.contains("Connection refused") || status.contains("connection refused"), status);
+            String why = error(f.query("SELECT 1"));
+            assertTrue(why.startsWith("PostgreSQL is unavailable: "), why);
+        }
+    }
+}
