@@ -24,13 +24,20 @@ import java.util.concurrent.ExecutionException;
  *   <li>serves HTTP/1.1 ({@link HttpServer}'s connections and routes),</li>
  *   <li>is a Redis client on a socket it connected itself: {@code GET /count} runs INCR and answers
  *       with the new value (503 while Redis is unavailable; it reconnects in the background),</li>
+ *   <li>is a PostgreSQL client on a socket that libpq, a C library, made and owns ({@link PgClient}):
+ *       {@code GET /pg?n=21} runs the parameterised query {@code SELECT $1::bigint * 2} and answers
+ *       42 (503 while PostgreSQL is unavailable, or where libpq is not installed),</li>
  *   <li>watches a timerfd ticking every second and an eventfd that another thread signals:
  *       {@code GET /stats} shows both, with the loop's own counters.</li>
  * </ul>
- * Arguments: {@code [--port N] [--redis host:port]}; environment: {@code PORT}, {@code REDIS_ADDR}.
- * Defaults: 127.0.0.1:8080 (a free port when 8080 is taken) and Redis at 127.0.0.1:6379.
+ * Arguments: {@code [--port N] [--redis host:port] [--pg conninfo]}; environment: {@code PORT},
+ * {@code REDIS_ADDR}, {@code PG_CONNINFO}. Defaults: 127.0.0.1:8080 (a free port when 8080 is
+ * taken), Redis at 127.0.0.1:6379, PostgreSQL at {@value #PG_DEFAULT}.
  */
 public final class OneLoopApp implements AutoCloseable {
+    /** libpq's connection string when none is given: a local server over TCP, user postgres. */
+    static final String PG_DEFAULT = "host=127.0.0.1 port=5432 dbname=postgres user=postgres";
+
     /** What to start; the defaults are {@code make run}'s. */
     static final class Options {
         InetSocketAddress http = new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080);
@@ -38,6 +45,8 @@ public final class OneLoopApp implements AutoCloseable {
         boolean anyPortIfTaken = true;
         InetSocketAddress redis = new InetSocketAddress(InetAddress.getLoopbackAddress(), 6379);
         Duration redisRetry = Duration.ofSeconds(1);
+        String pg = PG_DEFAULT;
+        Duration pgRetry = Duration.ofSeconds(1);
         String counterKey = "reactor:count";
         Duration tick = Duration.ofSeconds(1);
         Duration signalEvery = Duration.ofMillis(250);
@@ -52,6 +61,7 @@ public final class OneLoopApp implements AutoCloseable {
     private volatile int port;
     private volatile String portNote = "";
     private RedisClient redis;
+    private PgClient pg;
     private int timerFd = -1;
     private int eventFd = -1;
     private long ticks;
@@ -102,6 +112,10 @@ public final class OneLoopApp implements AutoCloseable {
             r.run();
         } catch (IOException | RuntimeException e) {
             started.completeExceptionally(e);
+        } finally {
+            // On the loop thread, once run() returned: the reactor has forgotten libpq's socket
+            // (it was borrowed, so it is still open); PQfinish closes it.
+            if (pg != null) pg.close();
         }
     }
 
@@ -119,6 +133,8 @@ public final class OneLoopApp implements AutoCloseable {
         }));
         redis = new RedisClient(r, options.redis, options.redisRetry);
         redis.start();
+        pg = new PgClient(r, options.pg, options.pgRetry, Duration.ofSeconds(10));
+        pg.start();
         // Another thread (think: a worker, or a native library) signals the loop through the eventfd.
         signaller = new Thread(this::signal, "eventfd-signaller");
         signaller.setDaemon(true);
@@ -165,6 +181,18 @@ public final class OneLoopApp implements AutoCloseable {
                     }
                 }, "INCR", options.counterKey);
                 return;
+            case "/pg": {
+                String n = request.query("n") == null ? "21" : request.query("n");
+                pg.query((rows, error) -> {
+                    if (error != null) {
+                        response.send(503, HttpServer.TEXT, "503: " + error.getMessage() + ". Reconnecting every "
+                                + options.pgRetry.toMillis() + " ms; everything else still works: try /stats\n");
+                    } else {
+                        response.send(200, HttpServer.TEXT, rows.get(0)[0] + "\n");
+                    }
+                }, "SELECT $1::bigint * 2", n);   // a bad n is PostgreSQL's to refuse: 503 with its message
+                return;
+            }
             case "/stats":
                 response.send(200, "application/json", stats(r));
                 return;
@@ -179,6 +207,8 @@ public final class OneLoopApp implements AutoCloseable {
                 + "<p>This page, a Redis connection, a timerfd and an eventfd are all served by one reactor thread.</p><ul>"
                 + "<li><a href=\"/count\">/count</a> &mdash; INCR " + options.counterKey + " in Redis at "
                 + hostPort(options.redis) + " (" + redis.status() + ")</li>"
+                + "<li><a href=\"/pg?n=21\">/pg?n=21</a> &mdash; SELECT $1::bigint * 2 in PostgreSQL, through libpq's own socket ("
+                + pg.status() + ")</li>"
                 + "<li><a href=\"/stats\">/stats</a> &mdash; timerfd ticks, eventfd signals, HTTP and loop counters</li>"
                 + "<li><a href=\"/hello\">/hello</a>, <a href=\"/echo?text=hi\">/echo?text=hi</a>, "
                 + "<a href=\"/bytes?n=100\">/bytes?n=100</a></li></ul>";
@@ -192,12 +222,18 @@ public final class OneLoopApp implements AutoCloseable {
                         + "\"http\":{\"port\":%d,\"connectionsOpen\":%d,\"connectionsTotal\":%d,\"requests\":%d,"
                         + "\"responses\":%d,\"backpressurePauses\":%d},"
                         + "\"redis\":{\"address\":\"%s\",\"status\":\"%s\",\"commands\":%d,\"connects\":%d},"
+                        + "\"pg\":{\"status\":\"%s\",\"queries\":%d,\"connects\":%d,\"failures\":%d,\"fd\":%d},"
                         + "\"loop\":{\"registrations\":%d,\"iterations\":%d,\"eventsDispatched\":%d,\"timersFired\":%d}}\n",
                 r.backend(), (System.nanoTime() - startNanos) / 1e9,
                 timerFd, ticks, eventFd, signals, signalTotal,
                 port, http.connectionsOpen, http.connectionsTotal, http.requests, http.responses, http.backpressurePauses,
                 hostPort(redis.address()), redis.status().replace("\"", "'"), redis.commands, redis.connects,
+                json(pg.status()), pg.queries, pg.connects, pg.failures, pg.socket(),
                 r.registrations(), s.iterations(), s.eventsDispatched(), s.timersFired());
+    }
+
+    private static String json(String text) {
+        return text.replace("\\", "\\\\").replace("\"", "'");
     }
 
     private static String hostPort(InetSocketAddress a) {
@@ -221,10 +257,15 @@ public final class OneLoopApp implements AutoCloseable {
         timerFd = eventFd = -1;
     }
 
-    static final String USAGE = "OneLoopApp [--port N] [--redis host:port]  (env: PORT, REDIS_ADDR)";
+    static final String USAGE = "OneLoopApp [--port N] [--redis host:port] [--pg conninfo]  (env: PORT, REDIS_ADDR, PG_CONNINFO)";
 
     /** The command line (and environment) as Options; a bad argument is a {@link Usage.Error} saying which. */
     static Options options(String[] args, String port, String redisAddr) {
+        return options(args, port, redisAddr, null);
+    }
+
+    /** The same, with PG_CONNINFO. */
+    static Options options(String[] args, String port, String redisAddr, String pgConninfo) {
         Options o = new Options();
         String portFrom = "PORT";
         String redisFrom = "REDIS_ADDR";
@@ -235,6 +276,8 @@ public final class OneLoopApp implements AutoCloseable {
             } else if (args[i].equals("--redis") && i + 1 < args.length) {
                 redisAddr = args[++i];
                 redisFrom = "--redis";
+            } else if (args[i].equals("--pg") && i + 1 < args.length) {
+                pgConninfo = args[++i];
             } else {
                 throw new Usage.Error("unexpected argument '" + args[i] + "'");
             }
@@ -244,13 +287,14 @@ public final class OneLoopApp implements AutoCloseable {
             o.anyPortIfTaken = false;   // asked for this port: fail loudly if it is taken
         }
         if (redisAddr != null && !redisAddr.isEmpty()) o.redis = Usage.hostPort(redisFrom, redisAddr);
+        if (pgConninfo != null && !pgConninfo.isEmpty()) o.pg = pgConninfo;
         return o;
     }
 
     public static void main(String[] args) throws Exception {
         Options o = null;
         try {
-            o = options(args, System.getenv("PORT"), System.getenv("REDIS_ADDR"));
+            o = options(args, System.getenv("PORT"), System.getenv("REDIS_ADDR"), System.getenv("PG_CONNINFO"));
         } catch (Usage.Error e) {
             Usage.exit("OneLoopApp", USAGE, e);
         }
@@ -260,6 +304,8 @@ public final class OneLoopApp implements AutoCloseable {
         System.out.println("Reactor demo (" + app.reactor.backend() + "): open " + app.url());
         System.out.println("  " + app.url() + "count   INCR in Redis at " + hostPort(o.redis)
                 + " (503 until Redis answers; retried every " + o.redisRetry.toSeconds() + " s)");
+        System.out.println("  " + app.url() + "pg?n=21 SELECT $1::bigint * 2 in PostgreSQL (" + o.pg
+                + "; 503 until it answers), on libpq's own socket");
         System.out.println("  " + app.url() + "stats   timerfd ticks, eventfd signals, HTTP and loop counters");
         System.out.println("Ctrl-C stops it.");
         app.loop.join();

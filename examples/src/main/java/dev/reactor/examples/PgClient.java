@@ -139,7 +139,8 @@ final class PgClient {
     // ---- connecting ------------------------------------------------------------------------------
 
     private void connect() {
-        if (closed || conn != 0 || pq == null) return;
+        // reactor closed: a retry timer may still fire in the loop's last iteration, where only cleanup works
+        if (closed || conn != 0 || pq == null || reactor.isClosed()) return;
         long c = pq.PQconnectStart(conninfo);
         if (c == 0) {
             lastProblem = "PQconnectStart: out of memory";
@@ -202,7 +203,7 @@ final class PgClient {
     }
 
     private void retryLater() {
-        if (!closed) reactor.timeout(retry, (r, id) -> connect());
+        if (!closed && !reactor.isClosed()) reactor.timeout(retry, (r, id) -> connect());
     }
 
     // ---- connected -------------------------------------------------------------------------------

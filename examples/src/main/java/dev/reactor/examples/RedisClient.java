@@ -76,7 +76,8 @@ final class RedisClient implements ConnectionHandler {
     }
 
     private void connect() {
-        if (closed || connecting || connection != null) return;
+        // reactor closed: a retry timer may still fire in the loop's last iteration, where only cleanup works
+        if (closed || connecting || connection != null || reactor.isClosed()) return;
         connecting = true;
         try {
             reactor.connect(address, ConnectOptions.timeout(Duration.ofSeconds(2)), this);
@@ -88,7 +89,7 @@ final class RedisClient implements ConnectionHandler {
     }
 
     private void retryLater() {
-        if (!closed) reactor.timeout(retry, (r, id) -> connect());
+        if (!closed && !reactor.isClosed()) reactor.timeout(retry, (r, id) -> connect());
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.reactor.testing.HttpTestClient.Response;
 import dev.reactor.testing.LinuxOnly;
 import dev.reactor.testing.Loop;
 import dev.reactor.testing.Net;
+import dev.reactor.testing.PostgresServer;
 import dev.reactor.testing.RedisServer;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +18,14 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,7 +43,122 @@ class OneLoopAppTest {
         o.tick = Duration.ofMillis(50);
         o.signalEvery = Duration.ofMillis(20);
         o.counterKey = "test:count:" + System.nanoTime();
+        o.pg = "host=127.0.0.1 port=" + Net.freePort() + " " + PostgresServer.QUIET;   // none unless a test starts one
+        o.pgRetry = Duration.ofMillis(100);
         return o;
+    }
+
+    private static OneLoopApp.Options options(PostgresServer pg) {
+        OneLoopApp.Options o = options(new InetSocketAddress(InetAddress.getLoopbackAddress(), Net.freePort()));
+        o.pg = pg.conninfo();
+        return o;
+    }
+
+    private static void awaitPg(OneLoopApp app) {
+        Loop.await(Duration.ofSeconds(60), () -> {
+            try {
+                return get(app, "/stats").text().contains("\"pg\":{\"status\":\"connected\"");
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
+    @Test
+    @Heavy
+    @LinuxOnly("eventfd")
+    void shouldAnswerAThousandPgQueriesFromFiftyClientsBesideHttpOnOneLoop() throws Exception {
+        try (PostgresServer pg = PostgresServer.create(); OneLoopApp app = OneLoopApp.start(options(pg))) {
+            awaitPg(app);
+            ExecutorService clients = Executors.newFixedThreadPool(50);
+            try {
+                List<Future<Integer>> done = new ArrayList<>();
+                for (int c = 0; c < 50; c++) {
+                    int client = c;
+                    done.add(clients.submit(() -> {
+                        int answered = 0;
+                        try (HttpTestClient http = new HttpTestClient(app.port())) {   // keep-alive: 20 on one connection
+                            for (int i = 0; i < 20; i++) {
+                                long n = client * 1000L + i;
+                                Response r = http.request("/pg?n=" + n);
+                                assertEquals(200, r.status(), r.text());
+                                assertEquals((2 * n) + "\n", r.text(), "the answer to this request's own query");
+                                if (i % 5 == 0) assertEquals(200, http.request("/hello").status(), "HTTP served meanwhile");
+                                answered++;
+                            }
+                        }
+                        return answered;
+                    }));
+                }
+                int total = 0;
+                for (Future<Integer> f : done) total += f.get(5, TimeUnit.MINUTES);
+                assertEquals(1000, total);
+            } finally {
+                clients.shutdownNow();
+            }
+            String stats = get(app, "/stats").text();
+            assertTrue(number(stats, "queries") >= 1000, stats);
+            assertEquals(1, number(stats.substring(stats.indexOf("\"pg\"")), "connects"), stats);
+        }
+    }
+
+    @Test
+    @Heavy
+    @LinuxOnly("eventfd")
+    void shouldReportEveryPgRequestAsAnswerOrErrorWhenTheServerIsKilledAndRestarted() throws Exception {
+        try (PostgresServer pg = PostgresServer.create(); OneLoopApp app = OneLoopApp.start(options(pg))) {
+            awaitPg(app);
+            AtomicInteger ok = new AtomicInteger();
+            AtomicInteger unavailable = new AtomicInteger();
+            AtomicInteger okAfterRestart = new AtomicInteger();
+            AtomicReference<Throwable> wrong = new AtomicReference<>();
+            java.util.concurrent.atomic.AtomicBoolean restarted = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            ExecutorService clients = Executors.newFixedThreadPool(10);
+            List<Future<?>> running = new ArrayList<>();
+            try {
+                for (int c = 0; c < 10; c++) {
+                    int client = c;
+                    running.add(clients.submit(() -> {
+                        long n = client * 1_000_000L;
+                        try (HttpTestClient http = new HttpTestClient(app.port())) {
+                            while (!stop.get()) {
+                                n++;
+                                Response r = http.request("/pg?n=" + n);   // every request gets a response: no timeout
+                                if (r.status() == 200) {
+                                    assertEquals((2 * n) + "\n", r.text());
+                                    ok.incrementAndGet();
+                                    if (restarted.get()) okAfterRestart.incrementAndGet();
+                                } else {
+                                    assertEquals(503, r.status(), r.text());
+                                    assertTrue(r.text().startsWith("503: PostgreSQL"), r.text());
+                                    unavailable.incrementAndGet();
+                                }
+                            }
+                        } catch (Throwable e) {
+                            wrong.compareAndSet(null, e);
+                        }
+                        return null;
+                    }));
+                }
+                Loop.await(Duration.ofSeconds(60), () -> ok.get() >= 200 || wrong.get() != null);
+                pg.kill();
+                Loop.await(Duration.ofSeconds(60), () -> unavailable.get() >= 50 || wrong.get() != null);
+                pg.start();
+                restarted.set(true);
+                Loop.await(Duration.ofSeconds(60), () -> okAfterRestart.get() >= 200 || wrong.get() != null);
+                stop.set(true);
+                for (Future<?> f : running) f.get(2, TimeUnit.MINUTES);
+            } finally {
+                stop.set(true);
+                clients.shutdownNow();
+            }
+            if (wrong.get() != null) throw new AssertionError("a request went wrong", wrong.get());
+            String stats = get(app, "/stats").text();
+            String pgStats = stats.substring(stats.indexOf("\"pg\""));
+            assertTrue(number(pgStats, "failures") >= 1, stats);
+            assertTrue(number(pgStats, "connects") >= 2, "reconnected: " + stats);
+        }
     }
 
     /** GET path on a new connection. */

@@ -5,7 +5,10 @@ import dev.reactor.Interest;
 import dev.reactor.Reactor;
 import dev.reactor.io.Fds;
 import dev.reactor.io.Sockets;
+import dev.reactor.testing.ChildJvm;
 import dev.reactor.testing.FdSnapshot;
+import dev.reactor.testing.Heavy;
+import dev.reactor.testing.LinuxOnly;
 import dev.reactor.testing.Loop;
 import dev.reactor.testing.Net;
 import dev.reactor.testing.PostgresServer;
@@ -15,7 +18,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -238,6 +245,64 @@ class PgClientTest {
             assertTrue(status.contains("Connection refused") || status.contains("connection refused"), status);
             String why = error(f.query("SELECT 1"));
             assertTrue(why.startsWith("PostgreSQL is unavailable: "), why);
+        }
+    }
+
+    /** The name the named-host test resolves, in its own mount namespace: ::1 first, then 127.0.0.1. */
+    static final String DUAL = "dual.reactor.test";
+
+    @Test
+    @Heavy
+    @LinuxOnly("mount namespaces (unshare -m) to give a name its own /etc/hosts")
+    void shouldConnectThroughAHostNameWhoseFirstAddressIsIpv6WhenTheServerListensOnIpv4Only() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "unshare -m and mount --bind need root");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Net.ipv6Available(), "no IPv6 loopback here");
+        Path hosts = Files.createTempFile("reactor-hosts-", "");
+        try {
+            Files.writeString(hosts, "127.0.0.1 localhost\n::1 " + DUAL + "\n127.0.0.1 " + DUAL + "\n");
+            List<String> cmd = new ArrayList<>(List.of("unshare", "-m", "sh", "-c",
+                    "mount --bind \"$0\" /etc/hosts && exec \"$@\"", hosts.toString()));
+            cmd.addAll(ChildJvm.command(1024, NamedHost.class, List.of("-Djava.net.preferIPv6Addresses=system")));
+            cmd.add(String.valueOf(server.port()));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out;
+            try {
+                if (!p.waitFor(3, TimeUnit.MINUTES)) p.destroyForcibly();
+                out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } finally {
+                p.destroyForcibly();
+            }
+            assertEquals(0, p.waitFor(), out);
+            assertTrue(out.contains("RESOLVES ::1 127.0.0.1"), "the name resolves to ::1 first: " + out);
+            assertTrue(out.contains("CONNECTED peer=127.0.0.1"), out);
+            assertTrue(out.contains("ANSWER 6"), out);
+        } finally {
+            Files.deleteIfExists(hosts);
+        }
+    }
+
+    /** In the child, where {@link #DUAL} resolves to ::1 and then 127.0.0.1: connect, query, report. */
+    static final class NamedHost {
+        public static void main(String[] args) throws Exception {
+            StringBuilder resolved = new StringBuilder("RESOLVES");
+            for (InetAddress a : InetAddress.getAllByName(DUAL)) resolved.append(' ').append(a.getHostAddress().replace("0:0:0:0:0:0:0:1", "::1"));
+            System.out.println(resolved);
+            try (Reactor reactor = Reactor.open()) {
+                PgClient client = new PgClient(reactor, "host=" + DUAL + " port=" + args[0] + " " + PostgresServer.QUIET,
+                        Duration.ofMillis(50), Duration.ofSeconds(60));
+                client.start();
+                long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+                while (!client.available() && System.nanoTime() < deadline) reactor.runOnce(Duration.ofMillis(100));
+                if (!client.available()) throw new AssertionError("not connected: " + client.status());
+                System.out.println("CONNECTED peer=" + ((InetSocketAddress) Sockets.peerAddress(client.socket())).getAddress().getHostAddress()
+                        + " steps=" + client.steps);
+                String[] answer = new String[1];
+                client.query((rows, error) -> answer[0] = error != null ? error.getMessage() : rows.get(0)[0], "SELECT 2 * 3");
+                while (answer[0] == null && System.nanoTime() < deadline) reactor.runOnce(Duration.ofMillis(100));
+                System.out.println("ANSWER " + answer[0]);
+                client.close();
+            }
         }
     }
 }

@@ -22,6 +22,10 @@ class UsageTest {
         assertEquals("--redis port 'x' is not a port (0-65535)", bad("--redis", "127.0.0.1:x"));
         assertEquals("unexpected argument '--verbose'", bad("--verbose"));
         assertEquals(6380, OneLoopApp.options(new String[] {"--redis", "127.0.0.1:6380"}, null, null).redis.getPort());
+        assertEquals("host=/tmp dbname=app", OneLoopApp.options(new String[] {"--pg", "host=/tmp dbname=app"}, null, null).pg);
+        assertEquals("port=6543", OneLoopApp.options(new String[0], null, null, "port=6543").pg, "PG_CONNINFO");
+        assertEquals(OneLoopApp.PG_DEFAULT, OneLoopApp.options(new String[0], null, null, "").pg);
+        assertEquals("unexpected argument '--pg'", bad("--pg"), "--pg without its value");
         assertEquals("PORT 'x' is not a port (0-65535)",
                 assertThrows(Usage.Error.class, () -> OneLoopApp.options(new String[0], "x", null)).getMessage(), "from the environment");
     }
