@@ -16,6 +16,8 @@
 #include <sys/syscall.h>
 #include <sys/eventfd.h>
 #include <sys/prctl.h>
+#include <signal.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
@@ -122,6 +124,15 @@ int main(void) {
     OFF(struct kcmp_epoll_slot, tfd, "KCMP_EPOLL_SLOT_TFD");
     OFF(struct kcmp_epoll_slot, toff, "KCMP_EPOLL_SLOT_TOFF");
     C(SYS_read); C(SYS_write); C(SYS_pidfd_open);
+    C(SYS_signalfd4); C(SFD_NONBLOCK); C(SFD_CLOEXEC);
+    SIZE(struct signalfd_siginfo, "SIGNALFD_SIGINFO");
+    OFF(struct signalfd_siginfo, ssi_signo, "SIGNALFD_SIGINFO_SIGNO");
+    OFF(struct signalfd_siginfo, ssi_pid, "SIGNALFD_SIGINFO_PID");
+    OFF(struct signalfd_siginfo, ssi_uid, "SIGNALFD_SIGINFO_UID");
+    C(SIGHUP); C(SIGINT); C(SIGQUIT); C(SIGILL); C(SIGTRAP); C(SIGABRT); C(SIGBUS); C(SIGFPE); C(SIGKILL);
+    C(SIGUSR1); C(SIGSEGV); C(SIGUSR2); C(SIGPIPE); C(SIGALRM); C(SIGTERM); C(SIGCHLD); C(SIGCONT); C(SIGSTOP);
+    C(SIGTSTP); C(SIGTTIN); C(SIGTTOU); C(SIGURG); C(SIGXCPU); C(SIGXFSZ); C(SIGVTALRM); C(SIGPROF); C(SIGWINCH);
+    C(SIGIO); C(SIGPWR); C(SIGSYS);
     SIZE(struct timespec, "TIMESPEC");
     OFF(struct timespec, tv_sec, "TIMESPEC_TV_SEC");
     OFF(struct timespec, tv_nsec, "TIMESPEC_TV_NSEC");

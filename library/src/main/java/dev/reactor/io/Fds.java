@@ -116,6 +116,51 @@ public final class Fds {
     }
 
     /**
+     * A signalfd (Linux): the named signals become reads on an fd that a reactor watches, instead
+     * of handlers. In a JVM this works only for signals that <em>every</em> thread blocks: the
+     * kernel hands a process-directed signal ({@code kill PID}) to any thread that does not block
+     * it, and the JVM starts its threads with the mask it inherited. So block them before the JVM
+     * starts, {@code env --block-signal=USR1,TERM java -Xrs ...} (coreutils 8.31+); HUP, INT,
+     * TERM and QUIT also need {@code -Xrs}, or the JVM unblocks them for its shutdown hooks and
+     * thread dumps (and then shutdown hooks do not run on them: the signalfd's reader decides what
+     * a TERM does). This checks every thread's mask (in {@code /proc/self/task}) and says which
+     * do not block a signal, rather than return an fd that would never see it.
+     * @param signals names, with or without "SIG": "USR1", "TERM", "SIGCHLD", ...
+     * @return the signalfd, non-blocking and close-on-exec; read it with {@link #signalfdRead}
+     * @throws IllegalStateException if some thread does not block one of them (it names the
+     *         threads and the fix)
+     * @throws IllegalArgumentException for an unknown name, for KILL and STOP, and for the signals
+     *         the JVM handles where they happen (SEGV, BUS, FPE, ILL, TRAP, ABRT, USR2)
+     * @throws UnsupportedOperationException off Linux (macOS: kqueue's EVFILT_SIGNAL, not offered yet)
+     * @throws ReactorException EMFILE when out of fds
+     */
+    public static int signalfd(String... signals) throws ReactorException {
+        Scratch s = Scratch.get();
+        return OS.signalfd(libc(), signals.clone(), s.small, s.smallAddress);
+    }
+
+    /**
+     * One signal read from a signalfd.
+     * @param number the signal's number
+     * @param name its name without "SIG" ("USR1")
+     * @param pid the process that sent it (0 for one the kernel raised)
+     * @param uid the real user id of that process
+     */
+    public record Signal(int number, String name, int pid, int uid) { }
+
+    /**
+     * Reads one signal from a signalfd (a {@code struct signalfd_siginfo}); retried on EINTR.
+     * @param fd a signalfd from {@link #signalfd}
+     * @return the signal, or null when none is pending (would block)
+     * @throws ReactorException EBADF if fd is not open, EINVAL if it is not a signalfd
+     */
+    public static Signal signalfdRead(int fd) throws ReactorException {
+        Scratch s = Scratch.get();
+        int[] info = OS.signalfdRead(libc(), fd, s.small, s.smallAddress);
+        return info == null ? null : new Signal(info[0], OS.signalName(info[0]), info[1], info[2]);
+    }
+
+    /**
      * A non-blocking CLOCK_MONOTONIC timerfd, disarmed. Linux only.
      * @return the timerfd; arm it with {@link #timerfdSet}
      * @throws ReactorException EMFILE or ENFILE when out of fds; ENOSYS where the OS has no timerfd

@@ -160,6 +160,29 @@ public abstract class Os {
                 + " watches a process with kqueue's EVFILT_PROC, which this library does not offer yet");
     }
 
+    /**
+     * A signalfd for the named signals ("USR1", "TERM"; with or without "SIG"), non-blocking and
+     * close-on-exec, after checking that every thread of the process blocks them. Elsewhere
+     * UnsupportedOperationException, saying what to use instead.
+     */
+    public int signalfd(LibC c, String[] signals, ByteBuffer scratch, long scratchAddress) throws ReactorException {
+        throw new UnsupportedOperationException("signalfd(" + String.join(", ", signals) + "): signalfd is Linux's; " + name()
+                + " delivers signals to a kqueue as EVFILT_SIGNAL, which this library does not offer yet");
+    }
+
+    /**
+     * Reads one {@code struct signalfd_siginfo}: {@code [signal, pid, uid]}, or null when none is
+     * pending; EINTR retried.
+     */
+    public int[] signalfdRead(LibC c, int fd, ByteBuffer scratch, long scratchAddress) throws ReactorException {
+        throw new ReactorException("read(fd=" + fd + ")", Errno.ENOSYS, name() + " has no signalfd");
+    }
+
+    /** A signal's name without "SIG" ("USR1"), or "signal N" for a number this OS does not name. */
+    public String signalName(int number) {
+        return "signal " + number;
+    }
+
     /** A CLOCK_MONOTONIC timerfd, disarmed; ENOSYS where the OS has none. */
     public int timerfd(LibC c) throws ReactorException {
         throw new ReactorException("timerfd_create()", Errno.ENOSYS, name() + " has no timerfd");

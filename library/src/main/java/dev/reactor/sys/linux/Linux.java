@@ -41,6 +41,46 @@ public final class Linux {
     public static final int SYS_kcmp = Platform.X86_64 ? 312 : 272;
     // pidfd_open(2), Linux 5.3+: one number on every architecture (the unified table from 424 on).
     public static final int SYS_pidfd_open = 434;
+    // signalfd4(2): the kernel's call (glibc's signalfd wraps it), with the kernel's 8-byte sigset
+    public static final int SYS_signalfd4 = Platform.X86_64 ? 289 : 74;
+    public static final int SFD_NONBLOCK = 0x800;
+    public static final int SFD_CLOEXEC = 0x80000;
+    // struct signalfd_siginfo (sys/signalfd.h): 128 bytes, of which these fields are read
+    public static final int SIZEOF_SIGNALFD_SIGINFO = 128;
+    public static final int OFFSETOF_SIGNALFD_SIGINFO_SIGNO = 0;
+    public static final int OFFSETOF_SIGNALFD_SIGINFO_PID = 12;
+    public static final int OFFSETOF_SIGNALFD_SIGINFO_UID = 16;
+    // signal numbers (asm-generic/signal.h; x86_64 and aarch64 agree)
+    public static final int SIGHUP = 1;
+    public static final int SIGINT = 2;
+    public static final int SIGQUIT = 3;
+    public static final int SIGILL = 4;
+    public static final int SIGTRAP = 5;
+    public static final int SIGABRT = 6;
+    public static final int SIGBUS = 7;
+    public static final int SIGFPE = 8;
+    public static final int SIGKILL = 9;
+    public static final int SIGUSR1 = 10;
+    public static final int SIGSEGV = 11;
+    public static final int SIGUSR2 = 12;
+    public static final int SIGPIPE = 13;
+    public static final int SIGALRM = 14;
+    public static final int SIGTERM = 15;
+    public static final int SIGCHLD = 17;
+    public static final int SIGCONT = 18;
+    public static final int SIGSTOP = 19;
+    public static final int SIGTSTP = 20;
+    public static final int SIGTTIN = 21;
+    public static final int SIGTTOU = 22;
+    public static final int SIGURG = 23;
+    public static final int SIGXCPU = 24;
+    public static final int SIGXFSZ = 25;
+    public static final int SIGVTALRM = 26;
+    public static final int SIGPROF = 27;
+    public static final int SIGWINCH = 28;
+    public static final int SIGIO = 29;
+    public static final int SIGPWR = 30;
+    public static final int SIGSYS = 31;
     public static final int KCMP_EPOLL_TFD = 7;
     public static final int SIZEOF_KCMP_EPOLL_SLOT = 12;
     public static final int OFFSETOF_KCMP_EPOLL_SLOT_EFD = 0;

@@ -10,7 +10,16 @@ import dev.reactor.sys.Platform;
 import dev.reactor.sys.SockAddr;
 import dev.reactor.sys.SockOpt;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
 
 import static dev.reactor.sys.linux.Linux.*;
 
@@ -122,6 +131,128 @@ public final class LinuxOs extends Os {
         }
         if (fd < 0) throw new ReactorException("pidfd_open(pid=" + pid + ")", -fd);
         return fd;
+    }
+
+    /** Signal names by number (asm-generic/signal.h), without "SIG". */
+    private static final String[] SIGNALS = new String[32];
+
+    static {
+        String[] names = {"HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2", "PIPE",
+            "ALRM", "TERM", null, "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU", "XFSZ", "VTALRM", "PROF",
+            "WINCH", "IO", "PWR", "SYS"};
+        System.arraycopy(names, 0, SIGNALS, 1, names.length);
+    }
+
+    /**
+     * Signals a signalfd cannot take in a JVM: the ones HotSpot handles in the thread that caused
+     * them (faults, and USR2, its suspend/resume signal), and the two no thread can block.
+     */
+    private static final long REFUSED = bits(SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV, SIGUSR2, SIGKILL, SIGSTOP);
+    /** Signals HotSpot unblocks for its own use unless -Xrs: shutdown hooks (HUP, INT, TERM) and thread dumps (QUIT). */
+    private static final long JVM_HANDLED = bits(SIGHUP, SIGINT, SIGTERM, SIGQUIT);
+
+    private static long bits(int... numbers) {
+        long mask = 0;
+        for (int n : numbers) mask |= 1L << (n - 1);
+        return mask;
+    }
+
+    @Override public String signalName(int number) {
+        return number > 0 && number < SIGNALS.length && SIGNALS[number] != null ? SIGNALS[number] : "signal " + number;
+    }
+
+    static int signalNumber(String call, String name) {
+        String n = name.toUpperCase(Locale.ROOT);
+        if (n.startsWith("SIG")) n = n.substring(3);
+        for (int i = 1; i < SIGNALS.length; i++) {
+            if (n.equals(SIGNALS[i])) return i;
+        }
+        throw new IllegalArgumentException(call + ": no signal named '" + name + "' (HUP, INT, TERM, USR1, CHLD, WINCH, ...)");
+    }
+
+    @Override public int signalfd(LibC c, String[] signals, ByteBuffer scratch, long scratchAddress) throws ReactorException {
+        String call = "signalfd(" + String.join(", ", signals) + ")";
+        if (signals.length == 0) throw new IllegalArgumentException(call + ": name at least one signal");
+        long mask = 0;
+        for (String name : signals) {
+            int n = signalNumber(call, name);
+            if ((REFUSED & bits(n)) != 0) {
+                throw new IllegalArgumentException(call + ": SIG" + SIGNALS[n] + (n == SIGKILL || n == SIGSTOP
+                        ? " can be neither blocked nor read" : " is the JVM's own (it handles it in the thread it hits)"));
+            }
+            mask |= bits(n);
+        }
+        String notBlocked = threadsNotBlocking(mask);
+        if (notBlocked != null) {
+            throw new IllegalStateException(call + ": " + notBlocked + ". A process-directed signal goes to any thread"
+                    + " that does not block it, so this signalfd would miss it. Block it before the JVM starts, so that"
+                    + " every thread inherits the mask: env --block-signal=" + names(mask) + " java ..."
+                    + ((mask & JVM_HANDLED) != 0 ? " -Xrs (without -Xrs the JVM unblocks HUP, INT, TERM and QUIT"
+                    + " for its shutdown hooks and thread dumps)" : ""));
+        }
+        scratch.putLong(0, mask);
+        int fd = (int) c.syscall(SYS_signalfd4, -1, scratchAddress, 8, SFD_NONBLOCK | SFD_CLOEXEC, 0);
+        if (fd < 0) throw new ReactorException(call, -fd);
+        return fd;
+    }
+
+    @Override public int[] signalfdRead(LibC c, int fd, ByteBuffer scratch, long scratchAddress) throws ReactorException {
+        long r;
+        do {
+            r = c.read(fd, scratchAddress, SIZEOF_SIGNALFD_SIGINFO);
+        } while (r == -Errno.EINTR);
+        if (r == -Errno.EAGAIN) return null;
+        Errors.check(r, "read", fd);
+        if (r != SIZEOF_SIGNALFD_SIGINFO) throw new ReactorException("read(fd=" + fd + ")", Errno.EINVAL, "not a signalfd: read " + r + " bytes");
+        return new int[] {scratch.getInt(OFFSETOF_SIGNALFD_SIGINFO_SIGNO), scratch.getInt(OFFSETOF_SIGNALFD_SIGINFO_PID),
+            scratch.getInt(OFFSETOF_SIGNALFD_SIGINFO_UID)};
+    }
+
+    private String names(long mask) {
+        List<String> names = new ArrayList<>();
+        for (int n = 1; n < SIGNALS.length; n++) {
+            if ((mask & bits(n)) != 0) names.add(signalName(n));
+        }
+        return String.join(",", names);
+    }
+
+    /**
+     * Which threads of this process leave a signal of mask unblocked (their SigBlk line in
+     * /proc/self/task/TID/status), said as "SIGUSR1 is not blocked in 3 of 20 threads (main, ...)";
+     * null when every thread blocks all of them.
+     */
+    static String threadsNotBlocking(long mask) {
+        List<String> open = new ArrayList<>();
+        long missing = 0;
+        int threads = 0;
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String name = task.getFileName().toString();
+                long blocked = -1;
+                try {
+                    for (String line : Files.readAllLines(task.resolve("status"))) {
+                        if (line.startsWith("Name:")) name = line.substring(5).trim();
+                        if (line.startsWith("SigBlk:")) blocked = Long.parseUnsignedLong(line.substring(7).trim(), 16);
+                    }
+                } catch (NoSuchFileException e) {
+                    continue;   // the thread ended meanwhile
+                }
+                threads++;
+                if ((blocked & mask) != mask) {
+                    open.add(name);
+                    missing |= mask & ~blocked;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("signalfd: cannot read the threads' signal masks in /proc/self/task", e);
+        }
+        if (open.isEmpty()) return null;
+        StringBuilder sigs = new StringBuilder();
+        for (int n = 1; n < SIGNALS.length; n++) {
+            if ((missing & bits(n)) != 0) sigs.append(sigs.length() == 0 ? "SIG" : ", SIG").append(SIGNALS[n]);
+        }
+        return sigs + (Long.bitCount(missing) == 1 ? " is" : " are") + " not blocked in " + open.size() + " of " + threads + " threads ("
+                + String.join(", ", open.subList(0, Math.min(5, open.size()))) + (open.size() > 5 ? ", ..." : "") + ")";
     }
 
     @Override public int timerfd(LibC c) throws ReactorException {
