@@ -30,6 +30,7 @@
 #include <netinet/tcp.h>
 #include <sys/event.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <time.h>
 #endif
@@ -37,6 +38,7 @@
 #define C(name) printf("%s %ld\n", #name, (long) (name))
 #define SIZE(type, name) printf("SIZEOF_%s %zu\n", name, sizeof(type))
 #define OFF(type, field, name) printf("OFFSETOF_%s %zu\n", name, offsetof(type, field))
+#define FSIZE(type, field, name) printf("SIZEOF_%s %zu\n", name, sizeof(((type *) 0)->field))
 
 #if defined(__x86_64__)
 #define ARCH "x86_64"
@@ -61,9 +63,35 @@ static void sockaddrs(void) {
     SIZE(struct sockaddr_storage, "SOCKADDR_STORAGE");
 }
 
+/* sendmsg/recvmsg with SCM_RIGHTS: the same names on every OS; CMSG_ALIGN's unit and CMSG_DATA's
+ * offset are printed under the name given (the BSDs' carry the flavour: they differ). */
+static void msghdrs(const char *align, const char *data) {
+    C(SCM_RIGHTS); C(MSG_CTRUNC);
+    SIZE(struct msghdr, "MSGHDR");
+    OFF(struct msghdr, msg_name, "MSGHDR_MSG_NAME");
+    OFF(struct msghdr, msg_namelen, "MSGHDR_MSG_NAMELEN");
+    OFF(struct msghdr, msg_iov, "MSGHDR_MSG_IOV");
+    OFF(struct msghdr, msg_iovlen, "MSGHDR_MSG_IOVLEN");
+    FSIZE(struct msghdr, msg_iovlen, "MSGHDR_MSG_IOVLEN");
+    OFF(struct msghdr, msg_control, "MSGHDR_MSG_CONTROL");
+    OFF(struct msghdr, msg_controllen, "MSGHDR_MSG_CONTROLLEN");
+    FSIZE(struct msghdr, msg_controllen, "MSGHDR_MSG_CONTROLLEN");
+    OFF(struct msghdr, msg_flags, "MSGHDR_MSG_FLAGS");
+    SIZE(struct iovec, "IOVEC");
+    OFF(struct iovec, iov_base, "IOVEC_IOV_BASE");
+    OFF(struct iovec, iov_len, "IOVEC_IOV_LEN");
+    SIZE(struct cmsghdr, "CMSGHDR");
+    OFF(struct cmsghdr, cmsg_len, "CMSGHDR_CMSG_LEN");
+    FSIZE(struct cmsghdr, cmsg_len, "CMSGHDR_CMSG_LEN");
+    OFF(struct cmsghdr, cmsg_level, "CMSGHDR_CMSG_LEVEL");
+    OFF(struct cmsghdr, cmsg_type, "CMSGHDR_CMSG_TYPE");
+    printf("%s %ld\n", align, (long) (CMSG_SPACE(1) - CMSG_SPACE(0)));
+    printf("%s %ld\n", data, (long) CMSG_LEN(0));
+}
+
 static void errnos(void) {
     C(EPERM); C(ENOENT); C(ESRCH); C(EINTR); C(EIO); C(EBADF); C(ENOMEM); C(EACCES); C(EFAULT); C(EEXIST); C(EINVAL);
-    C(ENFILE); C(EMFILE); C(EPIPE); C(ENAMETOOLONG); C(ENOBUFS); C(EAGAIN); C(EINPROGRESS); C(EALREADY); C(ENOTSOCK); C(EADDRINUSE);
+    C(ENFILE); C(EMFILE); C(EPIPE); C(ENAMETOOLONG); C(ENOBUFS); C(EAGAIN); C(EINPROGRESS); C(EALREADY); C(ENOTSOCK); C(EMSGSIZE); C(EADDRINUSE);
     C(EADDRNOTAVAIL); C(ENETUNREACH); C(ECONNABORTED); C(ECONNRESET); C(ENOTCONN); C(ETIMEDOUT);
     C(ECONNREFUSED); C(EHOSTUNREACH); C(ENOSYS); C(EOPNOTSUPP);
 }
@@ -82,6 +110,7 @@ static int bsd(void) {
     C(SO_REUSEPORT); C(SO_SNDBUF); C(SO_RCVBUF); C(SO_ERROR); C(SO_NOSIGPIPE); C(SO_TYPE); C(SO_ACCEPTCONN);
     C(IPPROTO_TCP); C(IPPROTO_IPV6); C(IPV6_V6ONLY); C(TCP_NODELAY); C(SHUT_RD); C(SHUT_WR); C(SHUT_RDWR);
     sockaddrs();
+    msghdrs("CMSG_ALIGNMENT_" FLAVOUR, "CMSG_DATA_OFFSET_" FLAVOUR);
     /* kqueue */
     C(EVFILT_READ); C(EVFILT_WRITE); printf("EVFILT_USER_%s %d\n", FLAVOUR, (int) EVFILT_USER);
     C(EV_ADD); C(EV_DELETE); C(EV_ENABLE); C(EV_DISABLE); C(EV_ONESHOT); C(EV_CLEAR); C(EV_RECEIPT);
@@ -147,6 +176,8 @@ int main(void) {
     C(IPPROTO_TCP); C(IPPROTO_IPV6); C(IPV6_V6ONLY); C(TCP_NODELAY);
     C(SHUT_RD); C(SHUT_WR); C(SHUT_RDWR); C(SOMAXCONN);
     sockaddrs();
+    msghdrs("CMSG_ALIGNMENT", "CMSG_DATA_OFFSET");
+    C(MSG_NOSIGNAL); C(MSG_CMSG_CLOEXEC);
 
     errnos();
     return 0;

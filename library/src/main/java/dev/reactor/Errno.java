@@ -49,6 +49,11 @@ public final class Errno {
     public static final int EALREADY = dev.reactor.sys.Errno.EALREADY;
     /** Socket operation on non-socket. */
     public static final int ENOTSOCK = dev.reactor.sys.Errno.ENOTSOCK;
+    /**
+     * Message too long. {@code Sockets.receiveFds} reports with it that more fds came than the
+     * caller had room for (MSG_CTRUNC).
+     */
+    public static final int EMSGSIZE = dev.reactor.sys.Errno.EMSGSIZE;
     /** Address already in use. */
     public static final int EADDRINUSE = dev.reactor.sys.Errno.EADDRINUSE;
     /** Cannot assign requested address. */

@@ -53,8 +53,10 @@ final class HttpConnection extends BufferedConnection {
                 }
                 if (request == null) break;
                 stats.requests++;
-                if (!request.keepAlive()) lastRequestSeen = true;
-                HttpResponse response = new HttpResponse(this, request.method().equals("HEAD"), request.keepAlive());
+                // Draining (HotRestart): this request is the connection's last; its answer says so.
+                boolean keepAlive = request.keepAlive() && !stats.draining;
+                if (!keepAlive) lastRequestSeen = true;
+                HttpResponse response = new HttpResponse(this, request.method().equals("HEAD"), keepAlive);
                 inFlight.add(response);
                 try {
                     handler.handle(r, request, response);

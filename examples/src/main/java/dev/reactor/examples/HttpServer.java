@@ -31,6 +31,8 @@ public final class HttpServer {
         long responses;
         /** Times a connection stopped reading because its output or in-flight queue was full. */
         long backpressurePauses;
+        /** Handing over to another process (HotRestart): every response from now on closes its connection. */
+        boolean draining;
     }
 
     static int listen(Reactor reactor, SocketAddress address, Handler handler, Stats stats) throws IOException {

@@ -76,4 +76,8 @@ public interface LibC extends KeventCalls {
     int getsockname(int fd, long addr, long addrLen);
     int getpeername(int fd, long addr, long addrLen);
     int shutdown(int fd, int how);
+    /** sendmsg(2): msghdr is the address of a {@code struct msghdr} in the OS's layout; returns bytes sent or -errno. */
+    long sendmsg(int fd, long msghdr, int flags);
+    /** recvmsg(2): fills the {@code struct msghdr} at msghdr (its buffers, msg_controllen, msg_flags); returns bytes or -errno. */
+    long recvmsg(int fd, long msghdr, int flags);
 }

@@ -7,11 +7,15 @@ import java.nio.ByteOrder;
 
 /**
  * Per-thread native scratch memory for the utilities: small structs (an fd pair, an itimerspec,
- * a sockaddr) and a bounce buffer for heap ByteBuffers. Allocated once per thread, never per call.
+ * a sockaddr), a bounce buffer for heap ByteBuffers, and room for one sendmsg/recvmsg (a msghdr,
+ * its iovec and an SCM_RIGHTS control buffer). Allocated once per thread, never per call; the
+ * bounce and message buffers only when a thread first needs them.
  */
 final class Scratch {
     static final int SMALL = 256;
     static final int BOUNCE = 64 * 1024;
+    /** A msghdr, an iovec and the control buffer for {@link Sockets#MAX_FDS} fds, with room to spare. */
+    static final int MESSAGE = 2048;
 
     private static final ThreadLocal<Scratch> PER_THREAD = ThreadLocal.withInitial(Scratch::new);
 
@@ -19,6 +23,9 @@ final class Scratch {
     final long smallAddress;
     private ByteBuffer bounce;
     private long bounceAddress;
+    private ByteBuffer message;
+    private long messageAddress;
+    private int[] received;
 
     private Scratch() {
         smallAddress = Fds.libc().address(small);
@@ -40,5 +47,24 @@ final class Scratch {
     long bounceAddress() {
         bounce();
         return bounceAddress;
+    }
+
+    ByteBuffer message() {
+        if (message == null) {
+            message = ByteBuffer.allocateDirect(MESSAGE).order(ByteOrder.nativeOrder());
+            messageAddress = Fds.libc().address(message);
+        }
+        return message;
+    }
+
+    /** The fds recvmsg delivered, before they go to the caller: as many as fit in the message buffer. */
+    int[] received() {
+        if (received == null) received = new int[MESSAGE / Integer.BYTES];
+        return received;
+    }
+
+    long messageAddress() {
+        message();
+        return messageAddress;
     }
 }

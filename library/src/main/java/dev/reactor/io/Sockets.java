@@ -4,6 +4,7 @@ import dev.reactor.ReactorException;
 import dev.reactor.ffi.LibC;
 import dev.reactor.sys.Errno;
 import dev.reactor.sys.Errors;
+import dev.reactor.sys.MsgHdr;
 import dev.reactor.sys.Os;
 import dev.reactor.sys.SockAddr;
 import dev.reactor.sys.SockOpt;
@@ -13,7 +14,8 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 
 /**
- * Stream sockets on raw fds: make, bind, listen, accept, connect, options, addresses, shutdown.
+ * Stream sockets on raw fds: make, bind, listen, accept, connect, options, addresses, shutdown,
+ * and passing fds to another process over a Unix socket ({@link #sendFds}, {@link #receiveFds}).
  * Addresses are {@link InetSocketAddress} (IPv4 or IPv6, resolved) or
  * {@link java.net.UnixDomainSocketAddress}. Sockets made here are non-blocking and close-on-exec.
  * Failures are {@link ReactorException}s naming the call, the fd and errno. Safe from any thread.
@@ -36,6 +38,21 @@ public final class Sockets {
     private static final int ADDR_LEN_AT = ADDR.storageSize();
     private static final int OPT_AT = ADDR_LEN_AT + 8;
     private static final int OPT_LEN_AT = OPT_AT + 4;
+
+    private static final MsgHdr MSG = OS.msghdr();
+    /** Where the control buffer starts in the per-thread message scratch (after the msghdr and its iovec). */
+    private static final int CONTROL_AT = MSG.controlAt();
+
+    /**
+     * The most fds one {@link #sendFds} passes, and the most one {@link #receiveFds} takes: 253,
+     * Linux's SCM_MAX_FD (include/net/scm.h), beyond which its sendmsg fails with EINVAL. The
+     * BSDs allow more; this keeps one limit everywhere.
+     */
+    public static final int MAX_FDS = 253;
+
+    static {
+        if (CONTROL_AT + MSG.rightsSpace(MAX_FDS) > Scratch.MESSAGE) throw new AssertionError("Scratch.MESSAGE too small");
+    }
 
     // ---- make and connect --------------------------------------------------------------------
 
@@ -123,6 +140,157 @@ public final class Sockets {
                     "how must be SHUT_RD, SHUT_WR or SHUT_RDWR");
         }
         Errors.check(Fds.libc().shutdown(fd, how), "shutdown", fd);
+    }
+
+    // ---- passing fds -------------------------------------------------------------------------
+
+    /**
+     * Passes fds to the process at the other end of a Unix socket, with data: sendmsg(2) with one
+     * SCM_RIGHTS control message (unix(7)). The peer's {@link #receiveFds} gets its own fds for
+     * the same open files (as dup(2) makes, in its process): this process's fds stay open, and
+     * closing them afterwards does not close the peer's. Until the peer receives them, the files
+     * are held by the message in the kernel, so closing them here at once is safe.
+     *
+     * <p>At least one byte of data must go with the fds: a stream socket carries no message of
+     * zero bytes, so the fds would have nothing to travel with. The fds go with the first byte
+     * sent. If fewer bytes than remaining were sent, the fds went with them: send the rest with
+     * {@link Fds#write}, not with sendFds again, which would pass the fds a second time. The data
+     * is copied through a per-thread native buffer: at most 64 KiB go per call. Nothing is
+     * allocated per call.
+     *
+     * @param socket a connected Unix socket (a TCP socket cannot carry fds: EINVAL), usually
+     *        non-blocking; a blocking one blocks the calling thread while the peer's buffer is full
+     * @param data the bytes that go with the fds, from its position (advanced by what was sent)
+     * @param fds the fds to pass, 1 to {@link #MAX_FDS}; the caller still owns them
+     * @return bytes sent, at least 1; 0 when the socket's buffer is full (EAGAIN): nothing was
+     *         sent, no fd passed, try again when the socket is writable
+     * @throws ReactorException naming the call, socket and count, e.g.
+     *         {@code sendmsg(fd=5, SCM_RIGHTS 1 fd): EBADF (Bad file descriptor): fd 9 to pass is not open};
+     *         EPIPE or ECONNRESET when the peer is gone; ENOTSOCK; EINVAL on a socket that is not
+     *         a Unix one. EINTR is retried.
+     * @throws IllegalArgumentException for no data, no fds, or more than {@link #MAX_FDS}
+     */
+    public static int sendFds(int socket, ByteBuffer data, int... fds) throws ReactorException {
+        if (fds.length == 0 || fds.length > MAX_FDS) {
+            throw new IllegalArgumentException("sendFds(fd=" + socket + "): " + fds.length + " fds; pass 1 to " + MAX_FDS
+                    + " (bytes alone go with Fds.write)");
+        }
+        int len = Math.min(data.remaining(), Scratch.BOUNCE);
+        if (len == 0) {
+            throw new IllegalArgumentException("sendFds(fd=" + socket + "): no data; at least one byte must go with the fds"
+                    + " (a stream socket sends no message of zero bytes)");
+        }
+        Scratch s = Scratch.get();
+        s.bounce().put(0, data, data.position(), len);
+        ByteBuffer m = s.message();
+        long base = s.messageAddress();
+        int controlLen = MSG.putRights(m, CONTROL_AT, fds);
+        MSG.putMessage(m, base, s.bounceAddress(), len, CONTROL_AT, controlLen);
+        LibC c = Fds.libc();
+        long r;
+        do {
+            r = c.sendmsg(socket, base, OS.sendmsgFlags());
+        } while (r == -Errno.EINTR);
+        if (r == -Errno.EAGAIN) return 0;
+        if (r < 0) throw sendFailure(socket, fds, (int) -r);
+        data.position(data.position() + (int) r);
+        return (int) r;
+    }
+
+    private static ReactorException sendFailure(int socket, int[] fds, int errno) {
+        String call = "sendmsg(fd=" + socket + ", SCM_RIGHTS " + count(fds.length) + ")";
+        // EBADF names no fd: the socket's, or one of those to pass?
+        if (errno == Errno.EBADF && Fds.isOpen(socket)) {
+            for (int fd : fds) {
+                if (!Fds.isOpen(fd)) return new ReactorException(call, errno, "fd " + fd + " to pass is not open");
+            }
+        }
+        return new ReactorException(call, errno);
+    }
+
+    private static String count(int fds) {
+        return fds + (fds == 1 ? " fd" : " fds");
+    }
+
+    /**
+     * Receives bytes and the fds that came with them: recvmsg(2), SCM_RIGHTS. The fds are new in
+     * this process, close-on-exec (MSG_CMSG_CLOEXEC on Linux; fcntl right after the call
+     * elsewhere), and the caller's to close. They share the open file (its offset, its O_NONBLOCK)
+     * with the sender's: {@link Fds#setNonBlocking} or {@code Reactor.listen(int, ...)} sets the
+     * flag for both.
+     *
+     * <p>Returns as {@link Fds#read} does, and fills {@code fds} from index 0 with the fds that
+     * came, the rest with -1: check {@code fds[0] >= 0}. On a stream socket one call never
+     * returns the bytes of two sendmsg calls that both carried fds, but the bytes of a plain write
+     * may come with them: the protocol on top tells its messages apart. At most 64 KiB per call
+     * (a per-thread native buffer, copied into data); nothing is allocated per call.
+     *
+     * <p>More fds than {@code fds} has room for is an error, never dropped silently: the kernel
+     * installs what fits in the control buffer and discards the rest (MSG_CTRUNC); this closes the
+     * ones installed, puts the bytes in data all the same (they were taken from the socket), and
+     * throws EMSGSIZE. So size {@code fds} for the most the peer may send ({@link #MAX_FDS} at most).
+     *
+     * @param socket a connected Unix socket, usually non-blocking
+     * @param data where the bytes go, from its position (advanced); at least one byte of room
+     * @param fds filled with the fds received, then -1s; its length is how many this call accepts
+     * @return bytes read; 0 when nothing is waiting (EAGAIN; fds all -1); -1 at end of stream. (On a
+     *         datagram or seqpacket socket made elsewhere, a message of zero bytes is 0 with its
+     *         fds in fds, or -1 when it carried none.)
+     * @throws ReactorException EMSGSIZE when more fds came than {@code fds} holds (all closed, the
+     *         bytes in data): {@code recvmsg(fd=5, SCM_RIGHTS room for 1 fd): EMSGSIZE (Message too long): ...};
+     *         EBADF, ENOTSOCK, ECONNRESET; EMFILE where the fds could not be installed. EINTR is retried.
+     * @throws IllegalArgumentException if data has no room
+     * @throws java.nio.ReadOnlyBufferException if data is read-only
+     */
+    public static int receiveFds(int socket, ByteBuffer data, int[] fds) throws ReactorException {
+        if (data.isReadOnly()) throw new java.nio.ReadOnlyBufferException();
+        int len = Math.min(data.remaining(), Scratch.BOUNCE);
+        if (len == 0) throw new IllegalArgumentException("receiveFds(fd=" + socket + "): no room in data; fds come with bytes");
+        java.util.Arrays.fill(fds, -1);
+        int room = Math.min(fds.length, MAX_FDS);
+        Scratch s = Scratch.get();
+        ByteBuffer m = s.message();
+        long base = s.messageAddress();
+        int controlLen = room == 0 ? 0 : MSG.rightsSpace(room);
+        MSG.putMessage(m, base, s.bounceAddress(), len, CONTROL_AT, controlLen);
+        LibC c = Fds.libc();
+        int cloexec = OS.recvmsgCloexec();
+        long r;
+        do {
+            r = c.recvmsg(socket, base, cloexec);
+        } while (r == -Errno.EINTR);
+        if (r == -Errno.EAGAIN) return 0;
+        String call = "recvmsg(fd=" + socket + ", SCM_RIGHTS room for " + count(room) + ")";
+        if (r < 0) throw new ReactorException(call, (int) -r);
+        // The bytes first: whatever happens to the fds, they were taken from the socket.
+        if (r > 0) {
+            data.put(data.position(), s.bounce(), 0, (int) r);
+            data.position(data.position() + (int) r);
+        }
+        int[] got = s.received();
+        int n = controlLen == 0 ? 0 : MSG.rights(m, CONTROL_AT, Math.min(MSG.controlLength(m), controlLen), got);
+        n = Math.min(n, got.length);
+        // Linux fills the control buffer's padding too: CMSG_SPACE(4) holds two fds, so more than
+        // room can arrive without MSG_CTRUNC.
+        if (MSG.controlTruncated(m) || n > room) {
+            for (int i = 0; i < n; i++) c.close(got[i]);
+            throw new ReactorException(call, Errno.EMSGSIZE, "MSG_CTRUNC: more fds came than fds[] has room for; the "
+                    + n + " received were closed (the kernel discards any beyond its control buffer); the " + r
+                    + " bytes that came with them are in the buffer");
+        }
+        if (cloexec == 0) {
+            for (int i = 0; i < n; i++) {
+                try {
+                    OS.setCloseOnExec(c, got[i]);
+                } catch (ReactorException e) {
+                    for (int j = 0; j < n; j++) c.close(got[j]);
+                    throw new ReactorException(call, e.errno(), "the " + count(n) + " received were closed: " + e.getMessage());
+                }
+            }
+        }
+        System.arraycopy(got, 0, fds, 0, n);
+        if (r == 0) return n > 0 ? 0 : -1;   // a zero-byte message with fds (datagram sockets only), or end of stream
+        return (int) r;
     }
 
     // ---- addresses ---------------------------------------------------------------------------

@@ -36,6 +36,7 @@ public final class Errno {
     public static final int EINPROGRESS = value("EINPROGRESS");
     public static final int EALREADY = value("EALREADY");
     public static final int ENOTSOCK = value("ENOTSOCK");
+    public static final int EMSGSIZE = value("EMSGSIZE");
     public static final int EADDRINUSE = value("EADDRINUSE");
     public static final int EADDRNOTAVAIL = value("EADDRNOTAVAIL");
     public static final int ENETUNREACH = value("ENETUNREACH");
@@ -66,6 +67,7 @@ public final class Errno {
             Map.entry("EMFILE", "Too many open files"),
             Map.entry("EPIPE", "Broken pipe"),
             Map.entry("ENAMETOOLONG", "File name too long"),
+            Map.entry("EMSGSIZE", "Message too long"),
             Map.entry("EAGAIN", "Resource temporarily unavailable"),
             Map.entry("EINPROGRESS", "Operation now in progress"),
             Map.entry("EALREADY", "Operation already in progress"),

@@ -259,6 +259,24 @@ public abstract class Os {
     /** How this OS lays out socket addresses. */
     public abstract SockAddr sockaddr();
 
+    /** How this OS lays out sendmsg/recvmsg's msghdr, iovec and SCM_RIGHTS control messages. */
+    public abstract MsgHdr msghdr();
+
+    /**
+     * The recvmsg flag that makes received fds close-on-exec in the call itself (Linux's
+     * MSG_CMSG_CLOEXEC), or 0 where the portable sequence runs: then the caller sets FD_CLOEXEC
+     * on each fd after the call ({@link #setCloseOnExec}). Between the two another thread's
+     * fork+exec could inherit them, as with accept then fcntl.
+     */
+    public int recvmsgCloexec() {
+        return 0;
+    }
+
+    /** The flags sendmsg always takes here (Linux: MSG_NOSIGNAL); 0 where sockets carry SO_NOSIGPIPE instead. */
+    public int sendmsgFlags() {
+        return 0;
+    }
+
     private final int[] sockoptLevels = new int[SockOpt.values().length];
     private final int[] sockoptNames = new int[SockOpt.values().length];
 

@@ -174,9 +174,10 @@ public final class LinuxOnlyGuard {
     }
 
     private static String linuxOnly(String owner, String method) {
-        // Linux's tables (LinuxOs's constructor, its sockaddr layout, its CPU check) are plain
-        // Java, read on any OS by the table tests; the rest of sys.linux calls Linux.
-        if (owner.equals("dev.reactor.sys.linux.LinuxOs") && Set.of("<init>", "sockaddr", "unsupported", "name").contains(method)) {
+        // Linux's tables (LinuxOs's constructor, its sockaddr and msghdr layouts, its CPU check) are
+        // plain Java, read on any OS by the table tests; the rest of sys.linux calls Linux.
+        if (owner.equals("dev.reactor.sys.linux.LinuxOs")
+                && Set.of("<init>", "sockaddr", "msghdr", "unsupported", "name").contains(method)) {
             return null;
         }
         if (owner.startsWith("dev.reactor.sys.linux.")) return "Linux's OS layer";

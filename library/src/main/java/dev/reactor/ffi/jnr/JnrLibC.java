@@ -67,6 +67,8 @@ public final class JnrLibC implements LibC {
         @SaveError int getsockname(int fd, long addr, long addrLen);
         @SaveError int getpeername(int fd, long addr, long addrLen);
         @SaveError int shutdown(int fd, int how);
+        @SaveError long sendmsg(int fd, long msghdr, int flags);
+        @SaveError long recvmsg(int fd, long msghdr, int flags);
     }
 
     private final Raw raw;
@@ -221,4 +223,6 @@ public final class JnrLibC implements LibC {
     @Override public int getsockname(int fd, long addr, long addrLen) { return r(raw.getsockname(fd, addr, addrLen)); }
     @Override public int getpeername(int fd, long addr, long addrLen) { return r(raw.getpeername(fd, addr, addrLen)); }
     @Override public int shutdown(int fd, int how) { return r(raw.shutdown(fd, how)); }
+    @Override public long sendmsg(int fd, long msghdr, int flags) { return r(raw.sendmsg(fd, msghdr, flags)); }
+    @Override public long recvmsg(int fd, long msghdr, int flags) { return r(raw.recvmsg(fd, msghdr, flags)); }
 }

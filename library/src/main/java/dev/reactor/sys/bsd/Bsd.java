@@ -61,6 +61,39 @@ public final class Bsd {
     public static final int OFFSETOF_SOCKADDR_UN_SUN_PATH = 2;
     public static final int SIZEOF_SOCKADDR_STORAGE = 128;
 
+    // sendmsg(2), recvmsg(2): struct msghdr has int msg_iovlen and socklen_t msg_controllen, struct
+    // cmsghdr a socklen_t cmsg_len (xnu bsd/sys/socket.h; FreeBSD sys/sys/socket.h), unlike
+    // Linux's size_t. The same on both but for CMSG_ALIGN (below). MSG_CMSG_CLOEXEC and
+    // MSG_NOSIGNAL exist on FreeBSD only: both take the portable way (fcntl, SO_NOSIGPIPE).
+    public static final int SCM_RIGHTS = 1;
+    public static final int MSG_CTRUNC = 0x20;
+    public static final int SIZEOF_MSGHDR = 48;
+    public static final int OFFSETOF_MSGHDR_MSG_NAME = 0;
+    public static final int OFFSETOF_MSGHDR_MSG_NAMELEN = 8;
+    public static final int OFFSETOF_MSGHDR_MSG_IOV = 16;
+    public static final int OFFSETOF_MSGHDR_MSG_IOVLEN = 24;
+    public static final int SIZEOF_MSGHDR_MSG_IOVLEN = 4;
+    public static final int OFFSETOF_MSGHDR_MSG_CONTROL = 32;
+    public static final int OFFSETOF_MSGHDR_MSG_CONTROLLEN = 40;
+    public static final int SIZEOF_MSGHDR_MSG_CONTROLLEN = 4;
+    public static final int OFFSETOF_MSGHDR_MSG_FLAGS = 44;
+    public static final int SIZEOF_IOVEC = 16;
+    public static final int OFFSETOF_IOVEC_IOV_BASE = 0;
+    public static final int OFFSETOF_IOVEC_IOV_LEN = 8;
+    public static final int SIZEOF_CMSGHDR = 12;
+    public static final int OFFSETOF_CMSGHDR_CMSG_LEN = 0;
+    public static final int SIZEOF_CMSGHDR_CMSG_LEN = 4;
+    public static final int OFFSETOF_CMSGHDR_CMSG_LEVEL = 4;
+    public static final int OFFSETOF_CMSGHDR_CMSG_TYPE = 8;
+    /** CMSG_ALIGN's unit (CMSG_SPACE(1) - CMSG_SPACE(0)) on macOS: {@code __DARWIN_ALIGN32}, 4 bytes on x86_64 and arm64. */
+    public static final int CMSG_ALIGNMENT_MACOS = 4;
+    /** On FreeBSD: {@code _ALIGN}, {@code sizeof(long)} on amd64 and arm64. */
+    public static final int CMSG_ALIGNMENT_FREEBSD = 8;
+    /** CMSG_DATA(cmsg) - cmsg (CMSG_LEN(0)) on macOS: the 12-byte cmsghdr, 4-aligned. */
+    public static final int CMSG_DATA_OFFSET_MACOS = 12;
+    /** On FreeBSD: the 12-byte cmsghdr rounded up to 8. */
+    public static final int CMSG_DATA_OFFSET_FREEBSD = 16;
+
     // Where macOS and FreeBSD differ, by flavour (a BsdOs of either can be made anywhere, for tests).
 
     /** AF_INET6: 30 on macOS, 28 on FreeBSD. */

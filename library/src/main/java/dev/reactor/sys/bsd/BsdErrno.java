@@ -30,6 +30,7 @@ public final class BsdErrno {
     public static final int EINPROGRESS = 36;
     public static final int EALREADY = 37;
     public static final int ENOTSOCK = 38;
+    public static final int EMSGSIZE = 40;
     public static final int EADDRINUSE = 48;
     public static final int EADDRNOTAVAIL = 49;
     public static final int ENETUNREACH = 51;

@@ -3,6 +3,7 @@ package dev.reactor.sys.bsd;
 import dev.reactor.ReactorException;
 import dev.reactor.ffi.Abi;
 import dev.reactor.ffi.LibC;
+import dev.reactor.sys.MsgHdr;
 import dev.reactor.sys.Os;
 import dev.reactor.sys.Platform;
 import dev.reactor.sys.SockAddr;
@@ -24,6 +25,7 @@ import static dev.reactor.sys.bsd.Bsd.*;
 public final class BsdOs extends Os {
     private final boolean macos;
     private final SockAddr sockaddr;
+    private final MsgHdr msghdr;
     private final int soNoSigpipe;
 
     /** macOS, or FreeBSD: the few constants that differ between them follow this, not the running OS. */
@@ -46,6 +48,13 @@ public final class BsdOs extends Os {
                 OFFSETOF_SOCKADDR_IN6_SIN6_SCOPE_ID, SIZEOF_SOCKADDR_UN, OFFSETOF_SOCKADDR_UN_SUN_PATH,
                 SIZEOF_SOCKADDR_STORAGE));
         this.soNoSigpipe = soNoSigpipe(macos);
+        this.msghdr = new MsgHdr(new MsgHdr.Layout(SIZEOF_MSGHDR, OFFSETOF_MSGHDR_MSG_NAME,
+                OFFSETOF_MSGHDR_MSG_NAMELEN, OFFSETOF_MSGHDR_MSG_IOV, OFFSETOF_MSGHDR_MSG_IOVLEN, SIZEOF_MSGHDR_MSG_IOVLEN,
+                OFFSETOF_MSGHDR_MSG_CONTROL, OFFSETOF_MSGHDR_MSG_CONTROLLEN, SIZEOF_MSGHDR_MSG_CONTROLLEN,
+                OFFSETOF_MSGHDR_MSG_FLAGS, SIZEOF_IOVEC, OFFSETOF_IOVEC_IOV_BASE, OFFSETOF_IOVEC_IOV_LEN,
+                SIZEOF_CMSGHDR, OFFSETOF_CMSGHDR_CMSG_LEN, SIZEOF_CMSGHDR_CMSG_LEN, OFFSETOF_CMSGHDR_CMSG_LEVEL,
+                OFFSETOF_CMSGHDR_CMSG_TYPE, macos ? CMSG_ALIGNMENT_MACOS : CMSG_ALIGNMENT_FREEBSD,
+                SOL_SOCKET, SCM_RIGHTS, MSG_CTRUNC));
     }
 
     @Override public String name() { return macos ? "macos" : "freebsd"; }
@@ -116,5 +125,8 @@ public final class BsdOs extends Os {
     }
 
     @Override public SockAddr sockaddr() { return sockaddr; }
+
+    /** recvmsg then fcntl for close-on-exec (the default sequence); sendmsg with no flags: our sockets carry SO_NOSIGPIPE. */
+    @Override public MsgHdr msghdr() { return msghdr; }
 
 }

@@ -133,4 +133,33 @@ public final class Linux {
     public static final int SIZEOF_SOCKADDR_UN = 110;
     public static final int OFFSETOF_SOCKADDR_UN_SUN_PATH = 2;
     public static final int SIZEOF_SOCKADDR_STORAGE = 128;
+
+    // sendmsg(2), recvmsg(2), cmsg(3), unix(7): passing fds (SCM_RIGHTS). glibc's bits/socket.h
+    // has size_t msg_iovlen, msg_controllen and cmsg_len (the BSDs have int and socklen_t).
+    public static final int SCM_RIGHTS = 1;
+    public static final int MSG_CTRUNC = 0x8;
+    public static final int MSG_NOSIGNAL = 0x4000;
+    public static final int MSG_CMSG_CLOEXEC = 0x40000000;
+    public static final int SIZEOF_MSGHDR = 56;
+    public static final int OFFSETOF_MSGHDR_MSG_NAME = 0;
+    public static final int OFFSETOF_MSGHDR_MSG_NAMELEN = 8;
+    public static final int OFFSETOF_MSGHDR_MSG_IOV = 16;
+    public static final int OFFSETOF_MSGHDR_MSG_IOVLEN = 24;
+    public static final int SIZEOF_MSGHDR_MSG_IOVLEN = 8;
+    public static final int OFFSETOF_MSGHDR_MSG_CONTROL = 32;
+    public static final int OFFSETOF_MSGHDR_MSG_CONTROLLEN = 40;
+    public static final int SIZEOF_MSGHDR_MSG_CONTROLLEN = 8;
+    public static final int OFFSETOF_MSGHDR_MSG_FLAGS = 48;
+    public static final int SIZEOF_IOVEC = 16;
+    public static final int OFFSETOF_IOVEC_IOV_BASE = 0;
+    public static final int OFFSETOF_IOVEC_IOV_LEN = 8;
+    public static final int SIZEOF_CMSGHDR = 16;
+    public static final int OFFSETOF_CMSGHDR_CMSG_LEN = 0;
+    public static final int SIZEOF_CMSGHDR_CMSG_LEN = 8;
+    public static final int OFFSETOF_CMSGHDR_CMSG_LEVEL = 8;
+    public static final int OFFSETOF_CMSGHDR_CMSG_TYPE = 12;
+    /** CMSG_ALIGN's unit, as the probe measures it: CMSG_SPACE(1) - CMSG_SPACE(0). */
+    public static final int CMSG_ALIGNMENT = 8;
+    /** CMSG_DATA(cmsg) - cmsg, that is CMSG_LEN(0). */
+    public static final int CMSG_DATA_OFFSET = 16;
 }

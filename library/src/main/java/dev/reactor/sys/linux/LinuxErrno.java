@@ -27,6 +27,7 @@ public final class LinuxErrno {
     public static final int EINPROGRESS = 115;
     public static final int EALREADY = 114;
     public static final int ENOTSOCK = 88;
+    public static final int EMSGSIZE = 90;
     public static final int EADDRINUSE = 98;
     public static final int EADDRNOTAVAIL = 99;
     public static final int ENETUNREACH = 101;

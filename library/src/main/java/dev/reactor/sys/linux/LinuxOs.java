@@ -5,6 +5,7 @@ import dev.reactor.ffi.Abi;
 import dev.reactor.ffi.LibC;
 import dev.reactor.sys.Errno;
 import dev.reactor.sys.Errors;
+import dev.reactor.sys.MsgHdr;
 import dev.reactor.sys.Os;
 import dev.reactor.sys.Platform;
 import dev.reactor.sys.SockAddr;
@@ -39,6 +40,13 @@ public final class LinuxOs extends Os {
             SIZEOF_SOCKADDR_IN6, OFFSETOF_SOCKADDR_IN6_SIN6_PORT, OFFSETOF_SOCKADDR_IN6_SIN6_ADDR,
             OFFSETOF_SOCKADDR_IN6_SIN6_SCOPE_ID, SIZEOF_SOCKADDR_UN, OFFSETOF_SOCKADDR_UN_SUN_PATH,
             SIZEOF_SOCKADDR_STORAGE));
+
+    private static final MsgHdr MSGHDR = new MsgHdr(new MsgHdr.Layout(SIZEOF_MSGHDR, OFFSETOF_MSGHDR_MSG_NAME,
+            OFFSETOF_MSGHDR_MSG_NAMELEN, OFFSETOF_MSGHDR_MSG_IOV, OFFSETOF_MSGHDR_MSG_IOVLEN, SIZEOF_MSGHDR_MSG_IOVLEN,
+            OFFSETOF_MSGHDR_MSG_CONTROL, OFFSETOF_MSGHDR_MSG_CONTROLLEN, SIZEOF_MSGHDR_MSG_CONTROLLEN,
+            OFFSETOF_MSGHDR_MSG_FLAGS, SIZEOF_IOVEC, OFFSETOF_IOVEC_IOV_BASE, OFFSETOF_IOVEC_IOV_LEN,
+            SIZEOF_CMSGHDR, OFFSETOF_CMSGHDR_CMSG_LEN, SIZEOF_CMSGHDR_CMSG_LEN, OFFSETOF_CMSGHDR_CMSG_LEVEL,
+            OFFSETOF_CMSGHDR_CMSG_TYPE, CMSG_ALIGNMENT, SOL_SOCKET, SCM_RIGHTS, MSG_CTRUNC));
 
     private final boolean portable = Boolean.getBoolean(PORTABLE_CALLS);
 
@@ -276,6 +284,14 @@ public final class LinuxOs extends Os {
     }
 
     @Override public SockAddr sockaddr() { return SOCKADDR; }
+
+    @Override public MsgHdr msghdr() { return MSGHDR; }
+
+    /** MSG_CMSG_CLOEXEC (Linux 2.6.23+): the received fds are close-on-exec from the moment they exist. */
+    @Override public int recvmsgCloexec() { return portable ? 0 : MSG_CMSG_CLOEXEC; }
+
+    /** MSG_NOSIGNAL: a send to a closed peer fails with EPIPE instead of raising SIGPIPE. */
+    @Override public int sendmsgFlags() { return MSG_NOSIGNAL; }
 
     @Override public long tightenTimerSlack(LibC c, long slackNanos) {
         int previous = c.prctl(PR_GET_TIMERSLACK, 0);

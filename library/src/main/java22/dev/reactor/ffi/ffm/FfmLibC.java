@@ -107,6 +107,9 @@ public final class FfmLibC implements LibC {
     private static final MethodHandle GETSOCKNAME = downcall("getsockname", I_ILL);
     private static final MethodHandle GETPEERNAME = downcall("getpeername", I_ILL);
     private static final MethodHandle SHUTDOWN = downcall("shutdown", I_II);
+    private static final FunctionDescriptor L_ILI = FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT);
+    private static final MethodHandle SENDMSG = downcall("sendmsg", L_ILI);
+    private static final MethodHandle RECVMSG = downcall("recvmsg", L_ILI);
 
     /** A handle whose first parameter is the errno capture segment; null when the OS lacks the symbol. */
     private static MethodHandle downcall(String name, FunctionDescriptor fd, Linker.Option... extra) {
@@ -396,5 +399,15 @@ public final class FfmLibC implements LibC {
     @Override public int shutdown(int fd, int how) {
         MemorySegment st = CAPTURED.get();
         try { return r((int) SHUTDOWN.invokeExact(st, fd, how), st); } catch (Throwable t) { throw rethrow(t); }
+    }
+
+    @Override public long sendmsg(int fd, long msghdr, int flags) {
+        MemorySegment st = CAPTURED.get();
+        try { return r((long) SENDMSG.invokeExact(st, fd, msghdr, flags), st); } catch (Throwable t) { throw rethrow(t); }
+    }
+
+    @Override public long recvmsg(int fd, long msghdr, int flags) {
+        MemorySegment st = CAPTURED.get();
+        try { return r((long) RECVMSG.invokeExact(st, fd, msghdr, flags), st); } catch (Throwable t) { throw rethrow(t); }
     }
 }

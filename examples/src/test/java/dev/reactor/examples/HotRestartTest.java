@@ -1,0 +1,166 @@
+package dev.reactor.examples;
+
+import dev.reactor.testing.ChildProcess;
+import dev.reactor.testing.Heavy;
+import dev.reactor.testing.Loop;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The zero-downtime restart for real: two JVMs running HotRestart on one control path. A client
+ * thread opens a new connection per request all along; the first process hands its listening
+ * socket to the second (SCM_RIGHTS), drains and exits 0. No connection is refused, every request
+ * is answered, by the old process until the handover and by the new one after it, and a
+ * keep-alive connection opened before the handover is served to its end by the old one.
+ */
+@Heavy
+class HotRestartTest {
+    private static final Duration DEADLINE = Duration.ofSeconds(120);   // a shared 2-core machine; qemu slower still
+
+    @Test
+    void shouldHandTheListenerToANewProcessWithoutRefusingAConnection() throws Exception {
+        Path dir = Files.createTempDirectory("hr");
+        String control = dir.resolve("ctl").toString();
+        List<String> args = List.of(control, "0", "60");
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Long> answeredBy = new CopyOnWriteArrayList<>();
+        List<String> failures = new CopyOnWriteArrayList<>();
+        int[] refused = {0};
+        Thread hammer = null;
+        try (ChildProcess old = ChildProcess.start("old", 1024, HotRestart.class, List.of(), args, DEADLINE)) {
+            ChildProcess.Report first = old.expect("SERVING");
+            assertEquals("false", first.get("adopted"));
+            long oldPid = first.num("pid");
+            int port = (int) first.num("port");
+
+            try (Socket kept = new Socket()) {
+                kept.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                kept.setSoTimeout((int) DEADLINE.toMillis());
+                assertEquals("pid " + oldPid, request(kept, true).body, "a keep-alive connection to the old process");
+
+                hammer = new Thread(() -> {
+                    while (!stop.get()) {
+                        try (Socket s = new Socket()) {
+                            s.setSoTimeout((int) DEADLINE.toMillis());
+                            try {
+                                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                            } catch (ConnectException e) {
+                                synchronized (refused) {
+                                    refused[0]++;
+                                }
+                                continue;
+                            }
+                            Response r = request(s, false);
+                            if (r.status != 200 || !r.body.startsWith("pid ")) failures.add("answer " + r.status + ": " + r.body);
+                            else answeredBy.add(Long.parseLong(r.body.substring(4)));
+                        } catch (IOException | RuntimeException e) {
+                            failures.add(e.toString());
+                        }
+                    }
+                }, "hammer");
+                hammer.start();
+                Loop.await(DEADLINE, () -> count(answeredBy, oldPid) >= 20 || !failures.isEmpty());
+
+                try (ChildProcess taker = ChildProcess.start("new", 1024, HotRestart.class, List.of(), args, DEADLINE)) {
+                    ChildProcess.Report second = taker.expect("SERVING");
+                    long newPid = second.num("pid");
+                    assertNotEquals(oldPid, newPid);
+                    assertEquals("true", second.get("adopted"));
+                    assertEquals(port, second.num("port"), "the same listening socket");
+                    assertEquals(oldPid, old.expect("HANDED").num("pid"));
+                    assertTrue(old.expect("DRAINING").num("open") >= 1, "the kept connection is still open");
+
+                    int before = answeredBy.size();
+                    Loop.await(DEADLINE, () -> count(answeredBy, newPid) >= 20 || !failures.isEmpty());
+
+                    // The connection opened before the handover: its next answer is the old process's, and the last.
+                    Response last = request(kept, true);
+                    assertEquals("pid " + oldPid, last.body);
+                    assertEquals("close", last.connection);
+                    assertEquals(-1, kept.getInputStream().read(), "the old process closed it after answering");
+
+                    ChildProcess.Report exiting = old.expect("EXITING");
+                    assertEquals(0, exiting.num("open"));
+                    assertEquals(0, old.exitCode(), "the old process exits 0 once drained");
+
+                    // Nobody listens in the old process any more: the new one answers everything now.
+                    int after = answeredBy.size();
+                    Loop.await(DEADLINE, () -> answeredBy.size() >= after + 20 || !failures.isEmpty());
+                    stop.set(true);
+                    hammer.join(DEADLINE.toMillis());
+
+                    assertEquals(List.of(), failures, "every request answered");
+                    synchronized (refused) {
+                        assertEquals(0, refused[0], "refused connections");
+                    }
+                    List<Long> seen = new ArrayList<>(answeredBy);
+                    int switchAt = seen.indexOf(newPid);
+                    assertTrue(switchAt > 0 && switchAt <= before + 1, "the old process answered first: " + switchAt);
+                    for (int i = 0; i < seen.size(); i++) {
+                        assertEquals(i < switchAt ? oldPid : newPid, seen.get(i), "answer " + i + " of " + seen.size()
+                                + ": the old process until the handover, the new one after it");
+                    }
+                    System.out.println("hot restart: " + switchAt + " answers from the old process, "
+                            + (seen.size() - switchAt) + " from the new one, none refused");
+                }
+            }
+        } finally {
+            stop.set(true);
+            if (hammer != null) hammer.join(DEADLINE.toMillis());
+            Files.deleteIfExists(Path.of(control));
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private static long count(List<Long> pids, long pid) {
+        return pids.stream().filter(p -> p == pid).count();
+    }
+
+    private record Response(int status, String connection, String body) { }
+
+    /** GET /pid on s (keep-alive or Connection: close), and its response, read by Content-Length. */
+    private static Response request(Socket s, boolean keepAlive) throws IOException {
+        String req = "GET /pid HTTP/1.1\r\nHost: t\r\n" + (keepAlive ? "" : "Connection: close\r\n") + "\r\n";
+        s.getOutputStream().write(req.getBytes(StandardCharsets.ISO_8859_1));
+        InputStream in = s.getInputStream();
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) throw new IOException("end of stream in the headers: '" + head + "'");
+            head.write(b);
+            matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
+        }
+        String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
+        int status = Integer.parseInt(lines[0].split(" ")[1]);
+        int length = 0;
+        String connection = "keep-alive";
+        for (String line : lines) {
+            String lower = line.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("content-length:")) length = Integer.parseInt(line.substring(15).trim());
+            if (lower.startsWith("connection:")) connection = line.substring(11).trim();
+        }
+        String body = new String(in.readNBytes(length), StandardCharsets.UTF_8).trim();
+        return new Response(status, connection, body);
+    }
+}
