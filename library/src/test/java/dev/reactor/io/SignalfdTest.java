@@ -4,17 +4,15 @@ import dev.reactor.Context;
 import dev.reactor.Interest;
 import dev.reactor.Reactor;
 import dev.reactor.testing.ChildJvm;
+import dev.reactor.testing.ChildProcess;
 import dev.reactor.testing.LinuxOnly;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -68,87 +66,41 @@ class SignalfdTest {
 
     @Test
     void shouldDeliverProcessDirectedSignalsToTheLoopWhenTheJvmStartsWithThemBlocked() throws Exception {
-        try (Child child = Child.start("USR1,TERM", List.of("-Xrs"))) {
-            long pid = Long.parseLong(child.expect("READY"));
+        try (ChildProcess child = child("USR1,TERM", List.of("-Xrs"))) {
+            long pid = child.expect("READY").num("pid");
             for (int i = 0; i < 3; i++) {   // one at a time: a standard signal already pending is merged
                 kill("USR1", pid);
-                String line = child.expect("SIGNAL");
-                assertTrue(line.startsWith("USR1 from "), line);
+                ChildProcess.Report r = child.expect("SIGNAL");
+                assertEquals("USR1", r.get("name"), r.line());
+                assertTrue(r.num("from") > 0, "the sender's pid: " + r.line());
             }
             kill("TERM", pid);
-            assertEquals("TERM", child.expect("SIGNAL").split(" ")[0]);
-            assertEquals("STOPPED", child.expect("STOPPED"));
+            assertEquals("TERM", child.expect("SIGNAL").get("name"));
+            child.expect("STOPPED");
             assertEquals(0, child.exitCode(), "TERM went to the loop, which stopped it: the JVM did not die of it");
         }
     }
 
     @Test
     void shouldSayThatTheJvmUnblocksTermWithoutXrs() throws Exception {
-        try (Child child = Child.start("TERM", List.of())) {
-            String refused = child.expect("REFUSED");
+        try (ChildProcess child = child("TERM", List.of())) {
+            String refused = child.expect("REFUSED").line();
             assertTrue(refused.contains("SIGTERM is not blocked in "), refused);
             assertTrue(refused.contains("-Xrs"), refused);
             assertEquals(0, child.exitCode());
         }
     }
 
-    private static void kill(String signal, long pid) throws Exception {
+    static void kill(String signal, long pid) throws Exception {
         Process p = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).inheritIO().start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue());
     }
 
-    /** A child JVM started by {@code env --block-signal=SIGNALS java OPTIONS ... Main SIGNALS}. */
-    private static final class Child implements AutoCloseable {
-        private final Process process;
-        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-
-        private Child(Process process) {
-            this.process = process;
-            Thread reader = new Thread(() -> {
-                try (BufferedReader out = process.inputReader(StandardCharsets.UTF_8)) {
-                    for (String line; (line = out.readLine()) != null; ) lines.add(line);
-                } catch (IOException e) {
-                    lines.add("(output lost: " + e + ")");
-                }
-                lines.add("EOF");
-            });
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        static Child start(String signals, List<String> jvmOptions) throws IOException {
-            List<String> cmd = new ArrayList<>(ChildJvm.command(1024, Main.class, jvmOptions));
-            cmd.add(cmd.indexOf(ChildJvm.java()), "--block-signal=" + signals);
-            cmd.add(cmd.indexOf(ChildJvm.java()) - 1, "env");
-            cmd.add(signals);
-            return new Child(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start());
-        }
-
-        /** The rest of the next line that starts with word (other lines are skipped). */
-        String expect(String word) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            List<String> seen = new ArrayList<>();
-            while (System.nanoTime() < deadline) {
-                String line = lines.poll(1, TimeUnit.SECONDS);
-                if (line == null) continue;
-                if (line.equals(word)) return word;
-                if (line.startsWith(word + " ")) return line.substring(word.length() + 1);
-                seen.add(line);
-                if (line.equals("EOF")) break;
-            }
-            throw new AssertionError("no " + word + " line from the child; it printed " + seen);
-        }
-
-        int exitCode() throws InterruptedException {
-            assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the child did not exit");
-            return process.exitValue();
-        }
-
-        @Override
-        public void close() {
-            process.destroyForcibly();
-        }
+    private static ChildProcess child(String signals, List<String> jvmOptions) throws IOException {
+        List<String> cmd = new ArrayList<>(ChildJvm.withBlockedSignals(signals, ChildJvm.command(1024, Main.class, jvmOptions)));
+        cmd.add(signals);
+        return ChildProcess.start("signalfd-child", cmd, Duration.ofMinutes(2));
     }
 
     /** The child: a loop reading a signalfd for the signals in args[0] until TERM comes. */
@@ -165,13 +117,13 @@ class SignalfdTest {
             try (Reactor reactor = Reactor.open()) {
                 reactor.register(Context.of(fd, Interest.READ, (r, ev) -> {
                     for (Fds.Signal s; (s = Fds.signalfdRead(fd)) != null; ) {
-                        System.out.println("SIGNAL " + s.name() + " from " + s.pid());
+                        System.out.println("SIGNAL name=" + s.name() + " from=" + s.pid());
                         if (s.name().equals("TERM")) r.stop();
                     }
                 }));
-                System.out.println("READY " + ProcessHandle.current().pid());
+                System.out.println("READY pid=" + ProcessHandle.current().pid());
                 reactor.run();
-                System.out.println("STOPPED");
+                System.out.println("STOPPED cleanly");
             } finally {
                 Fds.close(fd);
             }

@@ -35,6 +35,19 @@ public final class ChildJvm {
         return cmd;
     }
 
+    /**
+     * A {@link #command} with the signals (e.g. "USR1,TERM") blocked in the JVM from its start:
+     * {@code env --block-signal=SIGNALS java ...} (coreutils 8.31+), so every thread inherits the
+     * mask, as a signalfd in a JVM needs.
+     */
+    public static List<String> withBlockedSignals(String signals, List<String> command) {
+        List<String> cmd = new ArrayList<>(command);
+        int java = cmd.indexOf(java());
+        if (java < 0) throw new IllegalArgumentException("no " + java() + " in " + command);
+        cmd.addAll(java, List.of("env", "--block-signal=" + signals));
+        return cmd;
+    }
+
     /** This JVM's java executable. */
     public static String java() {
         return System.getProperty("java.home") + "/bin/java";

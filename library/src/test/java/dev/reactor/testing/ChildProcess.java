@@ -55,6 +55,16 @@ public final class ChildProcess implements AutoCloseable {
         return new ChildProcess(name, new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start(), deadline);
     }
 
+    /** Any command (a child JVM wrapped in another program, say); each wait on it lasts at most deadline. */
+    public static ChildProcess start(String name, List<String> command, Duration deadline) throws IOException {
+        return new ChildProcess(name, new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start(), deadline);
+    }
+
+    /** This process's pid. */
+    public long pid() {
+        return process.pid();
+    }
+
     /** One report line's {@code key=value} fields. */
     public record Report(String line, Map<String, String> fields) {
         public String get(String key) {
