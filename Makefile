@@ -43,7 +43,7 @@ REPORTS := library/target/test-reports examples/target/test-reports
 BENCH_JAR := benchmarks/target/benchmarks.jar
 BENCH_OUT ?= results/latest
 
-.PHONY: all help native build install test test-aarch64 soak run demo echo http clean bench bench-full bench-smoke bench-build
+.PHONY: all help native build install test test-aarch64 soak run demo example echo http clean bench bench-full bench-smoke bench-build
 
 all: build
 
@@ -133,6 +133,11 @@ bench-smoke: bench-build ## every benchmark case once, tiny counts (checks the h
 # One loop watching a pipe, an eventfd and a timerfd, printing what it dispatches.
 demo: build ## FdDemo: a pipe, an eventfd and a timerfd on one loop
 	$(JAVA) -cp $(RUN_CP) dev.reactor.examples.FdDemo
+
+# Any example by class name: make example CLASS=DirWatcher ARGS=/tmp (JAVA_OPTS for the JVM).
+example: build ## any example: make example CLASS=ExitWatcher [ARGS=...] [JAVA_OPTS=...]
+	@$(if $(CLASS),,echo "make example: say which, e.g. CLASS=DirWatcher (examples/src/main/java/dev/reactor/examples)"; exit 2)
+	$(JAVA) $(JAVA_OPTS) -cp $(RUN_CP) dev.reactor.examples.$(CLASS) $(ARGS)
 
 # The networking examples alone: an echo server (port 7007) and the HTTP server (port 8081).
 echo: build ## the echo server (port 7007)

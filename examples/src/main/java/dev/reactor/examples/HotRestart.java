@@ -153,9 +153,11 @@ public final class HotRestart {
 
         private void handOver(Reactor r) throws IOException {
             handingOver = true;
+            // snippet: hand-over
             r.deregister(listener);              // stops accepting; the fd stays open, ours again
             ByteBuffer note = ByteBuffer.wrap(("listener " + PID).getBytes(StandardCharsets.UTF_8));
             if (Sockets.sendFds(fd, note, listener) == 0) throw new ReactorException("sendFds(fd=" + fd + ")", Errno.EAGAIN);
+            // end snippet
             // A short send went with the fd: the rest is plain bytes.
             while (note.hasRemaining()) {
                 if (Fds.write(fd, note) == 0) throw new ReactorException("write(fd=" + fd + ")", Errno.EAGAIN);
@@ -231,6 +233,7 @@ public final class HotRestart {
         @Override
         public void onEvent(Reactor r, int events) throws IOException {
             if (!adopted) {
+                // snippet: take-over
                 int n = Sockets.receiveFds(fd, in.clear(), fds);
                 if (n == 0) return;
                 if (n < 0 || fds[0] < 0) {
@@ -242,6 +245,7 @@ public final class HotRestart {
                     Fds.close(fds[0]);           // refused: still ours; the old one takes its own back
                     throw e;
                 }
+                // end snippet
                 adopted = true;
                 listener = fds[0];
                 Fds.write(fd, ByteBuffer.wrap(new byte[] {'A'}));

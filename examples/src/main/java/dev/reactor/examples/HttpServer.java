@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.List;
 
 /**
  * Example (b): an HTTP/1.1 keep-alive server on the reactor. Pipelined requests are answered in
@@ -77,11 +78,13 @@ public final class HttpServer {
         Stats stats = new Stats();
         // Socket-activated (systemd-socket-activate -l 127.0.0.1:8081 ..., or a .socket unit):
         // the supervisor made and bound the listener; this process adopts it instead of binding.
-        java.util.List<Sockets.Inherited> inherited = Sockets.inherited();
         try (Reactor reactor = Reactor.open()) {
+            // snippet: socket-activation
+            List<Sockets.Inherited> inherited = Sockets.inherited();   // LISTEN_PID, LISTEN_FDS, LISTEN_FDNAMES
             int fd = inherited.isEmpty()
                     ? listen(reactor, new InetSocketAddress(InetAddress.getLoopbackAddress(), port), HttpServer::basicRoutes, stats)
                     : reactor.listen(inherited.get(0).fd(), (r, conn, peer) -> new HttpConnection(conn, HttpServer::basicRoutes, stats));
+            // end snippet
             java.net.SocketAddress local = Sockets.localAddress(fd);
             String at = local instanceof InetSocketAddress i
                     ? (i.getAddress() instanceof java.net.Inet6Address ? "[" + i.getHostString() + "]" : i.getHostString()) + ":" + i.getPort()

@@ -173,13 +173,15 @@ final class PgClient {
     }
 
     private void step() {
+        // snippet: connect-step
         unregister();   // before libpq may close this socket and open another, perhaps at the same number
         int status = pq.PQconnectPoll(conn);
         switch (status) {
-            case Libpq.PGRES_POLLING_READING, Libpq.PGRES_POLLING_WRITING -> watch(status);
+            case Libpq.PGRES_POLLING_READING, Libpq.PGRES_POLLING_WRITING -> watch(status);   // PQsocket again
             case Libpq.PGRES_POLLING_OK -> established();
             default -> failed(message(pq.PQerrorMessage(conn)));
         }
+        // end snippet
     }
 
     private void established() {
@@ -272,11 +274,13 @@ final class PgClient {
      * libpq closes it (PQfinish); then every pending query fails with why.
      */
     private void teardown(String why) {
-        unregister();
+        // snippet: teardown
+        unregister();                            // the reactor forgets the socket first,
         if (connectTimer != -1) reactor.cancel(connectTimer);
         connectTimer = -1;
-        if (conn != 0) pq.PQfinish(conn);
+        if (conn != 0) pq.PQfinish(conn);        // then libpq closes it
         conn = 0;
+        // end snippet
         connected = false;
         wantWrite = false;
         lastProblem = why;
