@@ -15,6 +15,7 @@
 #include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <sys/eventfd.h>
+#include <sys/inotify.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -122,6 +123,19 @@ int main(void) {
     OFF(struct kcmp_epoll_slot, tfd, "KCMP_EPOLL_SLOT_TFD");
     OFF(struct kcmp_epoll_slot, toff, "KCMP_EPOLL_SLOT_TOFF");
     C(SYS_read); C(SYS_write); C(SYS_pidfd_open);
+    /* inotify(7) */
+    C(IN_NONBLOCK); C(IN_CLOEXEC);
+    C(IN_ACCESS); C(IN_MODIFY); C(IN_ATTRIB); C(IN_CLOSE_WRITE); C(IN_CLOSE_NOWRITE); C(IN_OPEN);
+    C(IN_MOVED_FROM); C(IN_MOVED_TO); C(IN_CREATE); C(IN_DELETE); C(IN_DELETE_SELF); C(IN_MOVE_SELF);
+    C(IN_ALL_EVENTS); C(IN_UNMOUNT); C(IN_Q_OVERFLOW); C(IN_IGNORED);
+    C(IN_ONLYDIR); C(IN_DONT_FOLLOW); C(IN_EXCL_UNLINK); C(IN_MASK_CREATE); C(IN_MASK_ADD); C(IN_ISDIR);
+    printf("IN_ONESHOT %d\n", (int) IN_ONESHOT);   /* bit 31: as Java's int reads it */
+    SIZE(struct inotify_event, "INOTIFY_EVENT");
+    OFF(struct inotify_event, wd, "INOTIFY_EVENT_WD");
+    OFF(struct inotify_event, mask, "INOTIFY_EVENT_MASK");
+    OFF(struct inotify_event, cookie, "INOTIFY_EVENT_COOKIE");
+    OFF(struct inotify_event, len, "INOTIFY_EVENT_LEN");
+    OFF(struct inotify_event, name, "INOTIFY_EVENT_NAME");
     SIZE(struct timespec, "TIMESPEC");
     OFF(struct timespec, tv_sec, "TIMESPEC_TV_SEC");
     OFF(struct timespec, tv_nsec, "TIMESPEC_TV_NSEC");
