@@ -7,7 +7,8 @@ import java.nio.ByteOrder;
 
 /**
  * Per-thread native scratch memory for the utilities: small structs (an fd pair, an itimerspec,
- * a sockaddr) and a bounce buffer for heap ByteBuffers. Allocated once per thread, never per call.
+ * a sockaddr) and a bounce buffer for heap ByteBuffers and C strings (paths). Allocated once per
+ * thread, never per call; freed with the thread's Scratch (direct buffers, released by the GC).
  */
 final class Scratch {
     static final int SMALL = 256;
@@ -35,6 +36,17 @@ final class Scratch {
             bounceAddress = c.address(bounce);
         }
         return bounce;
+    }
+
+    /**
+     * Copies bytes and a terminating NUL into the bounce buffer: the address of a C string, valid
+     * until this thread's next use of the bounce buffer. bytes must be shorter than {@link #BOUNCE}.
+     */
+    long cString(byte[] bytes) {
+        ByteBuffer b = bounce();
+        b.put(0, bytes);
+        b.put(bytes.length, (byte) 0);
+        return bounceAddress;
     }
 
     long bounceAddress() {
