@@ -64,6 +64,7 @@ class DirWatcherTest {
                 failed.set(t);
             }
         }, "DirWatcher");
+        watcher.setDaemon(true);
         try {
             watcher.start();
             Duration deadline = Duration.ofSeconds(30);
@@ -84,6 +85,7 @@ class DirWatcherTest {
             watcher.join(deadline.toMillis());
         } finally {
             System.setOut(original);
+            deleteTree(dir);                // after a failure: the directory goes, and with it the watcher
         }
         assertFalse(watcher.isAlive(), "the watcher stopped when its directory went: " + out);
         assertNull(failed.get(), () -> "failed: " + failed.get() + "\n" + out);
@@ -99,6 +101,13 @@ class DirWatcherTest {
                 "DELETE|ISDIR sub",
                 "DELETE_SELF",
                 "IGNORED: the watch is gone"), out.toString().lines().toList(), out.toString());
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) return;
+        try (var all = Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
     }
 
     private static String captured(ThrowingRunnable run) throws Exception {
