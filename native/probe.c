@@ -15,6 +15,7 @@
 #include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <sys/eventfd.h>
+#include <sys/inotify.h>
 #include <sys/prctl.h>
 #include <signal.h>
 #include <sys/signalfd.h>
@@ -90,8 +91,8 @@ static void msghdrs(const char *align, const char *data) {
 }
 
 static void errnos(void) {
-    C(EPERM); C(ENOENT); C(ESRCH); C(EINTR); C(EIO); C(EBADF); C(ENOMEM); C(EACCES); C(EFAULT); C(EEXIST); C(EINVAL);
-    C(ENFILE); C(EMFILE); C(EPIPE); C(ENAMETOOLONG); C(ENOBUFS); C(EAGAIN); C(EINPROGRESS); C(EALREADY); C(ENOTSOCK); C(EMSGSIZE); C(EADDRINUSE);
+    C(EPERM); C(ENOENT); C(ESRCH); C(EINTR); C(EIO); C(EBADF); C(ENOMEM); C(EACCES); C(EFAULT); C(EEXIST); C(ENOTDIR); C(EINVAL);
+    C(ENFILE); C(EMFILE); C(ENOSPC); C(EPIPE); C(ENAMETOOLONG); C(ENOBUFS); C(EAGAIN); C(EINPROGRESS); C(EALREADY); C(ENOTSOCK); C(EMSGSIZE); C(EADDRINUSE);
     C(EADDRNOTAVAIL); C(ENETUNREACH); C(ECONNABORTED); C(ECONNRESET); C(ENOTCONN); C(ETIMEDOUT);
     C(ECONNREFUSED); C(EHOSTUNREACH); C(ENOSYS); C(EOPNOTSUPP);
 }
@@ -162,6 +163,19 @@ int main(void) {
     C(SIGUSR1); C(SIGSEGV); C(SIGUSR2); C(SIGPIPE); C(SIGALRM); C(SIGTERM); C(SIGCHLD); C(SIGCONT); C(SIGSTOP);
     C(SIGTSTP); C(SIGTTIN); C(SIGTTOU); C(SIGURG); C(SIGXCPU); C(SIGXFSZ); C(SIGVTALRM); C(SIGPROF); C(SIGWINCH);
     C(SIGIO); C(SIGPWR); C(SIGSYS);
+    /* inotify(7) */
+    C(IN_NONBLOCK); C(IN_CLOEXEC);
+    C(IN_ACCESS); C(IN_MODIFY); C(IN_ATTRIB); C(IN_CLOSE_WRITE); C(IN_CLOSE_NOWRITE); C(IN_OPEN);
+    C(IN_MOVED_FROM); C(IN_MOVED_TO); C(IN_CREATE); C(IN_DELETE); C(IN_DELETE_SELF); C(IN_MOVE_SELF);
+    C(IN_ALL_EVENTS); C(IN_UNMOUNT); C(IN_Q_OVERFLOW); C(IN_IGNORED);
+    C(IN_ONLYDIR); C(IN_DONT_FOLLOW); C(IN_EXCL_UNLINK); C(IN_MASK_CREATE); C(IN_MASK_ADD); C(IN_ISDIR);
+    printf("IN_ONESHOT %d\n", (int) IN_ONESHOT);   /* bit 31: as Java's int reads it */
+    SIZE(struct inotify_event, "INOTIFY_EVENT");
+    OFF(struct inotify_event, wd, "INOTIFY_EVENT_WD");
+    OFF(struct inotify_event, mask, "INOTIFY_EVENT_MASK");
+    OFF(struct inotify_event, cookie, "INOTIFY_EVENT_COOKIE");
+    OFF(struct inotify_event, len, "INOTIFY_EVENT_LEN");
+    OFF(struct inotify_event, name, "INOTIFY_EVENT_NAME");
     SIZE(struct timespec, "TIMESPEC");
     OFF(struct timespec, tv_sec, "TIMESPEC_TV_SEC");
     OFF(struct timespec, tv_nsec, "TIMESPEC_TV_NSEC");

@@ -31,12 +31,16 @@ public final class Errno {
     public static final int EFAULT = dev.reactor.sys.Errno.EFAULT;
     /** File exists (the fd is registered already). */
     public static final int EEXIST = dev.reactor.sys.Errno.EEXIST;
+    /** Not a directory (inotify's ONLYDIR on a file). */
+    public static final int ENOTDIR = dev.reactor.sys.Errno.ENOTDIR;
     /** Invalid argument. */
     public static final int EINVAL = dev.reactor.sys.Errno.EINVAL;
     /** Too many open files in the system. */
     public static final int ENFILE = dev.reactor.sys.Errno.ENFILE;
     /** Too many open files in this process (RLIMIT_NOFILE). */
     public static final int EMFILE = dev.reactor.sys.Errno.EMFILE;
+    /** No space left on device (inotify: the user's max_user_watches are in use). */
+    public static final int ENOSPC = dev.reactor.sys.Errno.ENOSPC;
     /** Broken pipe: the reading end is closed. */
     public static final int EPIPE = dev.reactor.sys.Errno.EPIPE;
     /** File name too long (a Unix socket path). */

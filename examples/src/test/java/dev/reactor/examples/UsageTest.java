@@ -37,6 +37,8 @@ class UsageTest {
         run("EchoServer", "EchoServer: port 'abc' is not a port (0-65535)", "abc");
         run("HttpServer", "HttpServer: port '-1' is not a port (0-65535)", "-1");
         run("FdDemo", "FdDemo: ticks 'many' is not a positive number", "many");
+        run("DirWatcher", "DirWatcher: '/nonexistent-dir' is not a directory", "/nonexistent-dir");
+        run("DirWatcher", "DirWatcher: unexpected argument 'two'", "/tmp", "two");
     }
 
     private static String bad(String... args) {

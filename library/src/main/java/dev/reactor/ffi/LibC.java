@@ -40,6 +40,12 @@ public interface LibC extends KeventCalls {
     int eventfd(int initval, int flags);
     int timerfd_create(int clockId, int flags);
     int timerfd_settime(int fd, int flags, long newValue, long oldValue);
+    /** inotify_init1(2) (Linux 2.6.27+): an inotify instance's fd. */
+    int inotify_init1(int flags);
+    /** inotify_add_watch(2): path is the address of a NUL-terminated path; returns the watch descriptor. */
+    int inotify_add_watch(int fd, long path, int mask);
+    /** inotify_rm_watch(2): the kernel then queues IN_IGNORED for wd. */
+    int inotify_rm_watch(int fd, int wd);
     int pipe2(long fds, int flags);
     int pipe(long fds);
     long read(int fd, long buf, long count);

@@ -161,6 +161,20 @@ public final class Fds {
     }
 
     /**
+     * A non-blocking, close-on-exec inotify instance ({@code inotify_init1(IN_NONBLOCK|IN_CLOEXEC)},
+     * inotify(7)): readable when file-system events are queued. {@link Inotify} adds watches to
+     * it and decodes what it reads; {@link Inotify#open()} makes one with this.
+     * @return the inotify fd; the caller closes it
+     * @throws ReactorException EMFILE when this user has max_user_instances inotify instances,
+     *         or when out of fds; ENFILE
+     * @throws UnsupportedOperationException off Linux (macOS: kqueue's EVFILT_VNODE, not offered
+     *         yet), or where the kernel has no inotify
+     */
+    public static int inotify() throws ReactorException {
+        return OS.inotify(libc());
+    }
+
+    /**
      * A non-blocking CLOCK_MONOTONIC timerfd, disarmed. Linux only.
      * @return the timerfd; arm it with {@link #timerfdSet}
      * @throws ReactorException EMFILE or ENFILE when out of fds; ENOSYS where the OS has no timerfd

@@ -7,9 +7,9 @@ import java.nio.ByteOrder;
 
 /**
  * Per-thread native scratch memory for the utilities: small structs (an fd pair, an itimerspec,
- * a sockaddr), a bounce buffer for heap ByteBuffers, and room for one sendmsg/recvmsg (a msghdr,
- * its iovec and an SCM_RIGHTS control buffer). Allocated once per thread, never per call; the
- * bounce and message buffers only when a thread first needs them.
+ * a sockaddr), a bounce buffer for heap ByteBuffers and C strings (paths), and room for one
+ * sendmsg/recvmsg (a msghdr, its iovec and an SCM_RIGHTS control buffer). Allocated once per
+ * thread, never per call; the bounce and message buffers only when a thread first needs them.
  */
 final class Scratch {
     static final int SMALL = 256;
@@ -42,6 +42,17 @@ final class Scratch {
             bounceAddress = c.address(bounce);
         }
         return bounce;
+    }
+
+    /**
+     * Copies bytes and a terminating NUL into the bounce buffer: the address of a C string, valid
+     * until this thread's next use of the bounce buffer. bytes must be shorter than {@link #BOUNCE}.
+     */
+    long cString(byte[] bytes) {
+        ByteBuffer b = bounce();
+        b.put(0, bytes);
+        b.put(bytes.length, (byte) 0);
+        return bounceAddress;
     }
 
     long bounceAddress() {

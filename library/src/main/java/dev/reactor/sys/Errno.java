@@ -27,9 +27,11 @@ public final class Errno {
     public static final int EACCES = value("EACCES");
     public static final int EFAULT = value("EFAULT");
     public static final int EEXIST = value("EEXIST");
+    public static final int ENOTDIR = value("ENOTDIR");
     public static final int EINVAL = value("EINVAL");
     public static final int ENFILE = value("ENFILE");
     public static final int EMFILE = value("EMFILE");
+    public static final int ENOSPC = value("ENOSPC");
     public static final int EPIPE = value("EPIPE");
     public static final int ENAMETOOLONG = value("ENAMETOOLONG");
     public static final int EAGAIN = value("EAGAIN");
@@ -62,9 +64,11 @@ public final class Errno {
             Map.entry("EACCES", "Permission denied"),
             Map.entry("EFAULT", "Bad address"),
             Map.entry("EEXIST", "File exists"),
+            Map.entry("ENOTDIR", "Not a directory"),
             Map.entry("EINVAL", "Invalid argument"),
             Map.entry("ENFILE", "Too many open files in system"),
             Map.entry("EMFILE", "Too many open files"),
+            Map.entry("ENOSPC", "No space left on device"),
             Map.entry("EPIPE", "Broken pipe"),
             Map.entry("ENAMETOOLONG", "File name too long"),
             Map.entry("EMSGSIZE", "Message too long"),

@@ -183,6 +183,32 @@ public abstract class Os {
         return "signal " + number;
     }
 
+    /**
+     * An inotify instance (Linux 2.6.27+), non-blocking and close-on-exec. Elsewhere
+     * UnsupportedOperationException, saying what to use instead.
+     */
+    public int inotify(LibC c) throws ReactorException {
+        throw noInotify("inotify_init1()");
+    }
+
+    /**
+     * inotify_add_watch(2) of the NUL-terminated path at pathAddress; path names it in errors.
+     * Returns the watch descriptor.
+     */
+    public int inotifyAddWatch(LibC c, int fd, long pathAddress, String path, int mask) throws ReactorException {
+        throw noInotify("inotify_add_watch(fd=" + fd + ", " + path + ")");
+    }
+
+    /** inotify_rm_watch(2). */
+    public void inotifyRemoveWatch(LibC c, int fd, int wd) throws ReactorException {
+        throw noInotify("inotify_rm_watch(fd=" + fd + ", wd=" + wd + ")");
+    }
+
+    private UnsupportedOperationException noInotify(String call) {
+        return new UnsupportedOperationException(call + ": inotify is Linux's; " + name()
+                + " watches files and directories with kqueue's EVFILT_VNODE, which this library does not offer yet");
+    }
+
     /** A CLOCK_MONOTONIC timerfd, disarmed; ENOSYS where the OS has none. */
     public int timerfd(LibC c) throws ReactorException {
         throw new ReactorException("timerfd_create()", Errno.ENOSYS, name() + " has no timerfd");

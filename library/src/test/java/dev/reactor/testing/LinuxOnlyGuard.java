@@ -26,7 +26,8 @@ import java.util.stream.Stream;
  * until it reaches one of these:
  * <ul>
  *   <li>anything in {@code dev.reactor.sys.linux} (epoll, Linux's tables);</li>
- *   <li>{@code Fds.eventfd*}, {@code Fds.timerfd*}, {@code Fds.signalfd*} and {@code Fds.pidfd};</li>
+ *   <li>{@code Fds.eventfd*}, {@code Fds.timerfd*}, {@code Fds.signalfd*}, {@code Fds.pidfd} and {@code Fds.inotify};</li>
+ *   <li>{@code Inotify}, but for {@code describe} (names of bits, on any OS);</li>
  *   <li>test code marked {@link LinuxOnly} (the helpers that read /proc or call tgkill).</li>
  * </ul>
  * A helper that takes the Linux way only on Linux says so with {@link LinuxOnly.ByOs}, and is not
@@ -182,10 +183,11 @@ public final class LinuxOnlyGuard {
         }
         if (owner.startsWith("dev.reactor.sys.linux.")) return "Linux's OS layer";
         if (owner.equals("dev.reactor.io.Fds") && (method.startsWith("eventfd") || method.startsWith("timerfd")
-                || method.equals("pidfd") || method.startsWith("signalfd"))) {
+                || method.equals("pidfd") || method.startsWith("signalfd") || method.equals("inotify"))) {
             return method.startsWith("eventfd") ? "eventfd" : method.startsWith("timerfd") ? "timerfd"
-                    : method.startsWith("signalfd") ? "signalfd" : "pidfd";
+                    : method.startsWith("signalfd") ? "signalfd" : method;
         }
+        if (owner.startsWith("dev.reactor.io.Inotify") && !method.equals("describe")) return "inotify";
         return null;
     }
 

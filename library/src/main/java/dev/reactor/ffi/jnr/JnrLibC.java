@@ -39,6 +39,9 @@ public final class JnrLibC implements LibC {
         @SaveError int eventfd(int initval, int flags);
         @SaveError int timerfd_create(int clockId, int flags);
         @SaveError int timerfd_settime(int fd, int flags, long newValue, long oldValue);
+        @SaveError int inotify_init1(int flags);
+        @SaveError int inotify_add_watch(int fd, long path, int mask);
+        @SaveError int inotify_rm_watch(int fd, int wd);
         @SaveError int pipe2(long fds, int flags);
         @SaveError int pipe(long fds);
         @SaveError long read(int fd, long buf, long count);
@@ -170,6 +173,15 @@ public final class JnrLibC implements LibC {
     }
     @Override public int timerfd_settime(int fd, int flags, long newValue, long oldValue) {
         return r(raw.timerfd_settime(fd, flags, newValue, oldValue));
+    }
+    @Override public int inotify_init1(int flags) {
+        try { return r(raw.inotify_init1(flags)); } catch (UnsatisfiedLinkError e) { return noSuchCall; }
+    }
+    @Override public int inotify_add_watch(int fd, long path, int mask) {
+        try { return r(raw.inotify_add_watch(fd, path, mask)); } catch (UnsatisfiedLinkError e) { return noSuchCall; }
+    }
+    @Override public int inotify_rm_watch(int fd, int wd) {
+        try { return r(raw.inotify_rm_watch(fd, wd)); } catch (UnsatisfiedLinkError e) { return noSuchCall; }
     }
     @Override public int pipe2(long fds, int flags) {
         try { return r(raw.pipe2(fds, flags)); } catch (UnsatisfiedLinkError e) { return noSuchCall; }

@@ -87,6 +87,40 @@ public final class Linux {
     public static final int OFFSETOF_KCMP_EPOLL_SLOT_TFD = 4;
     public static final int OFFSETOF_KCMP_EPOLL_SLOT_TOFF = 8;
 
+    // inotify(7), <sys/inotify.h>: inotify_init1's flags, the event bits of inotify_add_watch's
+    // mask and of struct inotify_event's, and that struct's layout (a name of len bytes, NUL-padded, follows it)
+    public static final int IN_NONBLOCK = 0x800;
+    public static final int IN_CLOEXEC = 0x80000;
+    public static final int IN_ACCESS = 0x1;
+    public static final int IN_MODIFY = 0x2;
+    public static final int IN_ATTRIB = 0x4;
+    public static final int IN_CLOSE_WRITE = 0x8;
+    public static final int IN_CLOSE_NOWRITE = 0x10;
+    public static final int IN_OPEN = 0x20;
+    public static final int IN_MOVED_FROM = 0x40;
+    public static final int IN_MOVED_TO = 0x80;
+    public static final int IN_CREATE = 0x100;
+    public static final int IN_DELETE = 0x200;
+    public static final int IN_DELETE_SELF = 0x400;
+    public static final int IN_MOVE_SELF = 0x800;
+    public static final int IN_ALL_EVENTS = 0xfff;
+    public static final int IN_UNMOUNT = 0x2000;
+    public static final int IN_Q_OVERFLOW = 0x4000;
+    public static final int IN_IGNORED = 0x8000;
+    public static final int IN_ONLYDIR = 0x01000000;
+    public static final int IN_DONT_FOLLOW = 0x02000000;
+    public static final int IN_EXCL_UNLINK = 0x04000000;
+    public static final int IN_MASK_CREATE = 0x10000000;   // Linux 4.18+
+    public static final int IN_MASK_ADD = 0x20000000;
+    public static final int IN_ISDIR = 0x40000000;
+    public static final int IN_ONESHOT = 0x80000000;
+    public static final int SIZEOF_INOTIFY_EVENT = 16;
+    public static final int OFFSETOF_INOTIFY_EVENT_WD = 0;
+    public static final int OFFSETOF_INOTIFY_EVENT_MASK = 4;
+    public static final int OFFSETOF_INOTIFY_EVENT_COOKIE = 8;
+    public static final int OFFSETOF_INOTIFY_EVENT_LEN = 12;
+    public static final int OFFSETOF_INOTIFY_EVENT_NAME = 16;
+
     // struct timespec { time_t tv_sec; long tv_nsec; } and struct itimerspec { interval; value; }
     public static final int SIZEOF_TIMESPEC = 16;
     public static final int OFFSETOF_TIMESPEC_TV_SEC = 0;

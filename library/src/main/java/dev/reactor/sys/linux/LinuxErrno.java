@@ -18,9 +18,11 @@ public final class LinuxErrno {
     public static final int EACCES = 13;
     public static final int EFAULT = 14;
     public static final int EEXIST = 17;
+    public static final int ENOTDIR = 20;
     public static final int EINVAL = 22;
     public static final int ENFILE = 23;
     public static final int EMFILE = 24;
+    public static final int ENOSPC = 28;
     public static final int EPIPE = 32;
     public static final int ENAMETOOLONG = 36;
     public static final int EAGAIN = 11;

@@ -27,7 +27,7 @@ import static dev.reactor.sys.linux.Linux.*;
 /**
  * Linux: pipe2, SOCK_NONBLOCK|SOCK_CLOEXEC and accept4 make every fd non-blocking and
  * close-on-exec in one call; sockaddrs have a two-byte family and no length byte; eventfd,
- * timerfd and the thread's timer slack exist. {@code -Ddev.reactor.sys.portableCalls=true} makes
+ * timerfd, pidfd, inotify and the thread's timer slack exist. {@code -Ddev.reactor.sys.portableCalls=true} makes
  * it use the portable sequences the BSDs need (the call, then fcntl twice), so that a Linux test
  * suite runs them.
  */
@@ -261,6 +261,26 @@ public final class LinuxOs extends Os {
         }
         return sigs + (Long.bitCount(missing) == 1 ? " is" : " are") + " not blocked in " + open.size() + " of " + threads + " threads ("
                 + String.join(", ", open.subList(0, Math.min(5, open.size()))) + (open.size() > 5 ? ", ..." : "") + ")";
+    }
+
+    @Override public int inotify(LibC c) throws ReactorException {
+        int fd = c.inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+        if (fd == -Errno.ENOSYS) {
+            throw new UnsupportedOperationException("inotify_init1(): ENOSYS: this kernel or C library has no inotify"
+                    + " (CONFIG_INOTIFY_USER), or a seccomp filter refuses the call");
+        }
+        return (int) Errors.check(fd, "inotify_init1");
+    }
+
+    @Override public int inotifyAddWatch(LibC c, int fd, long pathAddress, String path, int mask) throws ReactorException {
+        int wd = c.inotify_add_watch(fd, pathAddress, mask);
+        if (wd < 0) throw new ReactorException("inotify_add_watch(fd=" + fd + ", " + path + ")", -wd);
+        return wd;
+    }
+
+    @Override public void inotifyRemoveWatch(LibC c, int fd, int wd) throws ReactorException {
+        int r = c.inotify_rm_watch(fd, wd);
+        if (r < 0) throw new ReactorException("inotify_rm_watch(fd=" + fd + ", wd=" + wd + ")", -r);
     }
 
     @Override public int timerfd(LibC c) throws ReactorException {

@@ -68,6 +68,9 @@ public final class FfmLibC implements LibC {
     private static final MethodHandle TIMERFD_CREATE = downcall("timerfd_create", I_II);
     private static final MethodHandle TIMERFD_SETTIME = downcall("timerfd_settime",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle INOTIFY_INIT1 = downcall("inotify_init1", I_I);
+    private static final MethodHandle INOTIFY_ADD_WATCH = downcall("inotify_add_watch", I_ILI);
+    private static final MethodHandle INOTIFY_RM_WATCH = downcall("inotify_rm_watch", I_II);
     private static final MethodHandle PIPE2 = downcall("pipe2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
     private static final MethodHandle PIPE = downcall("pipe", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
     private static final MethodHandle READ = downcall("read", L_ILL);
@@ -247,6 +250,24 @@ public final class FfmLibC implements LibC {
         MemorySegment st = CAPTURED.get();
         try { return r((int) TIMERFD_SETTIME.invokeExact(st, fd, flags, newValue, oldValue), st); }
         catch (Throwable t) { throw rethrow(t); }
+    }
+
+    @Override public int inotify_init1(int flags) {
+        if (INOTIFY_INIT1 == null) return noSuchCall;
+        MemorySegment st = CAPTURED.get();
+        try { return r((int) INOTIFY_INIT1.invokeExact(st, flags), st); } catch (Throwable t) { throw rethrow(t); }
+    }
+
+    @Override public int inotify_add_watch(int fd, long path, int mask) {
+        if (INOTIFY_ADD_WATCH == null) return noSuchCall;
+        MemorySegment st = CAPTURED.get();
+        try { return r((int) INOTIFY_ADD_WATCH.invokeExact(st, fd, path, mask), st); } catch (Throwable t) { throw rethrow(t); }
+    }
+
+    @Override public int inotify_rm_watch(int fd, int wd) {
+        if (INOTIFY_RM_WATCH == null) return noSuchCall;
+        MemorySegment st = CAPTURED.get();
+        try { return r((int) INOTIFY_RM_WATCH.invokeExact(st, fd, wd), st); } catch (Throwable t) { throw rethrow(t); }
     }
 
     @Override public int pipe2(long fds, int flags) {
