@@ -64,6 +64,7 @@ public final class DirWatcher {
     private void watch() throws IOException {
         // The Inotify first, so that the reactor (opened second) is closed before it: the fd is
         // never closed while it is registered.
+        // snippet: inotify
         try (Inotify inotify = Inotify.open(); Reactor reactor = Reactor.open()) {
             int wd = inotify.add(dir, MASK);
             System.out.println("watching " + dir + " (wd " + wd + ")");
@@ -72,6 +73,7 @@ public final class DirWatcher {
                 inotify.drain(e -> print(r, e));
                 if (demo != null) demo.next(this);
             }));
+            // end snippet
             if (demo != null) demo.next(this);
             reactor.run();
         }
