@@ -63,14 +63,14 @@ interface Libpq {
     void PQfinish(long conn);
 
     /**
-     * libpq through the FFI the reactor uses ({@link dev.reactor.Reactor#backend()}: "panama" or
-     * "jnr"). Throws {@link UnsupportedOperationException} saying why when libpq is not installed
+     * libpq through the FFI the reactor uses ({@link dev.reactor.Reactor#backend()}, "POLLER/FFI":
+     * "epoll/panama", "kqueue/jnr", ...; a bare "panama" or "jnr" too). Throws {@link UnsupportedOperationException} saying why when libpq is not installed
      * or has no pipeline mode (older than 14).
      */
     static Libpq load(String backend) {
         String path = System.getProperty(PROPERTY);
         List<String> names = path != null ? List.of(path) : NAMES;
-        if (!backend.equals("panama")) return new LibpqJnr(names);
+        if (!backend.equals("panama") && !backend.endsWith("/panama")) return new LibpqJnr(names);
         try {
             return (Libpq) Class.forName("dev.reactor.examples.LibpqFfm")
                     .getDeclaredConstructor(List.class).newInstance(names);

@@ -113,8 +113,8 @@ public final class OneLoopApp implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             started.completeExceptionally(e);
         } finally {
-            // On the loop thread, once run() returned: the reactor has forgotten libpq's socket
-            // (it was borrowed, so it is still open); PQfinish closes it.
+            // On the loop thread, if run() ended another way than close(): the reactor has
+            // forgotten libpq's socket (borrowed, so still open); PQfinish closes it.
             if (pg != null) pg.close();
         }
     }
@@ -184,13 +184,15 @@ public final class OneLoopApp implements AutoCloseable {
             case "/pg": {
                 String n = request.query("n") == null ? "21" : request.query("n");
                 pg.query((rows, error) -> {
-                    if (error != null) {
+                    if (error instanceof PgClient.QueryFailed) {   // the server refused this query: say why
+                        response.send(400, HttpServer.TEXT, "400: " + error.getMessage() + "\n");
+                    } else if (error != null) {
                         response.send(503, HttpServer.TEXT, "503: " + error.getMessage() + ". Reconnecting every "
                                 + options.pgRetry.toMillis() + " ms; everything else still works: try /stats\n");
                     } else {
                         response.send(200, HttpServer.TEXT, rows.get(0)[0] + "\n");
                     }
-                }, "SELECT $1::bigint * 2", n);   // a bad n is PostgreSQL's to refuse: 503 with its message
+                }, "SELECT $1::bigint * 2", n);   // a bad n is PostgreSQL's to refuse: 400 with its message
                 return;
             }
             case "/stats":
@@ -233,7 +235,7 @@ public final class OneLoopApp implements AutoCloseable {
     }
 
     private static String json(String text) {
-        return text.replace("\\", "\\\\").replace("\"", "'");
+        return text.replace("\\", "\\\\").replace("\"", "'").replaceAll("\\p{Cntrl}", " ");
     }
 
     private static String hostPort(InetSocketAddress a) {
@@ -245,7 +247,21 @@ public final class OneLoopApp implements AutoCloseable {
     public void close() {
         if (signaller != null) signaller.interrupt();
         Reactor r = reactor;
-        if (r != null) r.close();
+        if (r != null) {
+            // libpq's client ends on the loop thread while the reactor still holds the HTTP
+            // connections: a /pg answer still pending is refused to a live connection, never
+            // written to a number the release has closed. Then the loop returns and closes.
+            boolean queued;
+            try {
+                queued = r.execute(() -> {
+                    if (pg != null) pg.close();
+                    r.stop();
+                });
+            } catch (IllegalStateException closed) {
+                queued = false;
+            }
+            if (!queued) r.close();
+        }
         try {
             loop.join(10_000);
             if (signaller != null) signaller.join(10_000);

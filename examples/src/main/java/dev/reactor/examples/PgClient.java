@@ -27,9 +27,14 @@ import java.util.List;
  *       parameters) and PQpipelineSync, sent at once whatever is in flight: many queries travel
  *       together and the server answers them in order. The socket is watched for READ, and for
  *       WRITE while PQflush says output is left.</li>
- *   <li><b>Lost</b> (the server went away, or libpq failed): every pending query's callback gets
- *       the error, the reactor is told first ({@link Reactor#deregister}), then PQfinish closes the
- *       socket, and a new attempt starts after {@code retry}.</li>
+ *   <li><b>Lost</b> (the server went away, or libpq failed): the reactor forgets the socket
+ *       ({@link Reactor#deregister}), PQfinish frees the connection, and only then does each
+ *       pending query's callback get the error; a new attempt starts after {@code retry}. When
+ *       the server hangs up, libpq has already closed its socket inside the call that found out
+ *       (PQconsumeInput, PQflush): the client deregisters as soon as that call returns, before any
+ *       callback runs, so nothing can meet the stale number in the reactor's table. On
+ *       {@link #close()} the order is the one for every foreign fd: deregister, then PQfinish
+ *       closes it.</li>
  * </ul>
  * Registered {@link dev.reactor.Ownership#BORROWED}: the reactor never closes libpq's socket, not
  * even when it closes. Loop-thread only.
@@ -58,6 +63,7 @@ final class PgClient {
     private boolean wantWrite;
     private long connectTimer = -1;
     private boolean closed;
+    private boolean drainQueued;
     private String lastProblem = "not connected yet";
     long queries;
     long connects;
@@ -66,20 +72,36 @@ final class PgClient {
     long steps;
 
     PgClient(Reactor reactor, String conninfo, Duration retry, Duration connectTimeout) {
+        this(reactor, conninfo, retry, connectTimeout, null);
+    }
+
+    /** The same on a given binding of libpq (a test's wrapper); null loads the reactor's. */
+    PgClient(Reactor reactor, String conninfo, Duration retry, Duration connectTimeout, Libpq binding) {
         this.reactor = reactor;
         this.conninfo = conninfo;
         this.retry = retry;
         this.connectTimeout = connectTimeout;
-        Libpq loaded = null;
+        Libpq loaded = binding;
         String why = null;
-        try {
-            loaded = Libpq.load(reactor.backend());
-        } catch (UnsupportedOperationException e) {
-            why = e.getMessage();
+        if (loaded == null) {
+            try {
+                loaded = Libpq.load(reactor.backend());
+            } catch (UnsupportedOperationException e) {
+                why = e.getMessage();
+            }
         }
         this.pq = loaded;
         this.unavailable = why;
         if (why != null) lastProblem = why;
+    }
+
+    /** A query the server refused (a syntax error, a bad parameter): the connection is fine. */
+    static final class QueryFailed extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        QueryFailed(String message) {
+            super(message);
+        }
     }
 
     /** Starts connecting; returns at once. */
@@ -112,22 +134,61 @@ final class PgClient {
      */
     void query(Reply reply, String sql, String... params) {
         if (!connected) {
-            reply.onReply(null, new IOException("PostgreSQL is unavailable: " + lastProblem));
+            answer(reply, null, new IOException("PostgreSQL is unavailable: " + lastProblem));
             return;
         }
         if (pending.size() >= MAX_IN_FLIGHT) {
-            reply.onReply(null, new IOException("PostgreSQL is busy: " + MAX_IN_FLIGHT + " queries in flight"));
+            answer(reply, null, new IOException("PostgreSQL is busy: " + MAX_IN_FLIGHT + " queries in flight"));
+            return;
+        }
+        String nul = nul(sql, params);
+        if (nul != null) {   // a C string ends at its first NUL: the server would get another query
+            answer(reply, null, new QueryFailed("PostgreSQL: " + nul + " contains a NUL character"));
             return;
         }
         if (pq.PQsendQueryParams(conn, sql, params) == 0 || pq.PQpipelineSync(conn) == 0) {
             String why = message(pq.PQerrorMessage(conn));
-            reply.onReply(null, new IOException("PostgreSQL: " + why));
-            lost(why);
+            if (pq.PQstatus(conn) == Libpq.CONNECTION_BAD) {
+                lost(why);                       // the reactor forgets the socket before any callback runs
+                answer(reply, null, new IOException("PostgreSQL: " + why));
+            } else {
+                answer(reply, null, new QueryFailed("PostgreSQL: " + why));   // refused by libpq itself
+            }
             return;
         }
         pending.add(new Query(reply));
         queries++;
         flush();
+        // libpq may have read replies into its own buffer while it sent (it reads when the socket
+        // is full, so as not to deadlock): the kernel then has nothing to report for them. Take
+        // them after this callback, not inside the caller's query().
+        if (conn != 0 && !drainQueued) {
+            drainQueued = true;
+            reactor.execute(() -> {
+                drainQueued = false;
+                if (conn != 0 && connected) {
+                    drain();
+                    if (conn != 0) flush();
+                }
+            });
+        }
+    }
+
+    private static String nul(String sql, String[] params) {
+        if (sql.indexOf('\0') >= 0) return "the query";
+        for (int i = 0; i < params.length; i++) {
+            if (params[i] != null && params[i].indexOf('\0') >= 0) return "parameter $" + (i + 1);
+        }
+        return null;
+    }
+
+    /** Calls a reply; one that throws is logged, and the client goes on (other queries, its own state). */
+    private static void answer(Reply reply, List<String[]> rows, IOException error) {
+        try {
+            reply.onReply(rows, error);
+        } catch (RuntimeException e) {
+            System.getLogger("dev.reactor.examples").log(System.Logger.Level.WARNING, "a PostgreSQL reply callback threw", e);
+        }
     }
 
     /** Fails what is pending, deregisters the socket, then PQfinish; no reconnect. */
@@ -148,9 +209,8 @@ final class PgClient {
             return;
         }
         conn = c;
-        if (pq.PQstatus(c) == Libpq.CONNECTION_BAD) {
-            teardown(message(pq.PQerrorMessage(c)));
-            retryLater();
+        if (pq.PQstatus(c) == Libpq.CONNECTION_BAD) {   // a bad conninfo, an unknown host
+            failed(message(pq.PQerrorMessage(c)));
             return;
         }
         connectTimer = reactor.timeout(connectTimeout, (r, id) -> {
@@ -192,6 +252,7 @@ final class PgClient {
         if (connectTimer != -1) reactor.cancel(connectTimer);
         connectTimer = -1;
         register(new Live(pq.PQsocket(conn)));
+        if (registered == null) return;          // refused: register() tore down and retries
         connected = true;
         connects++;
         lastProblem = "";
@@ -200,8 +261,8 @@ final class PgClient {
     /** Connecting failed: nothing was pending (queries are refused until connected). */
     private void failed(String why) {
         failures++;
-        teardown(why);
         retryLater();
+        teardown(why);
     }
 
     private void retryLater() {
@@ -265,8 +326,8 @@ final class PgClient {
     private void lost(String why) {
         if (conn == 0) return;
         failures++;
-        teardown(why);
         retryLater();
+        teardown(why);
     }
 
     /**
@@ -284,10 +345,13 @@ final class PgClient {
         connected = false;
         wantWrite = false;
         lastProblem = why;
+        // The state is settled before any callback runs: a reply may query (refused: not
+        // connected) or close this client, and one that throws cannot leave queries unanswered.
+        List<Query> failing = new ArrayList<>(pending);
+        pending.clear();
         IOException error = new IOException("PostgreSQL: " + why);
-        Query q;
-        while ((q = pending.poll()) != null) {
-            if (!q.answered) q.reply.onReply(null, error);
+        for (Query q : failing) {
+            if (!q.answered) answer(q.reply, null, error);
         }
     }
 
@@ -299,8 +363,7 @@ final class PgClient {
         } catch (IOException e) {
             fd = -1;
             registered = null;
-            teardown("reactor: " + e.getMessage());
-            retryLater();
+            failed("reactor: " + e.getMessage());
         }
     }
 
@@ -337,15 +400,15 @@ final class PgClient {
                     rows.add(values);
                 }
             } else if (status == Libpq.PGRES_PIPELINE_ABORTED) {
-                error = new IOException("PostgreSQL: not run, an earlier query of its pipeline failed");
+                error = new QueryFailed("PostgreSQL: not run, an earlier query of its pipeline failed");
             } else if (status != Libpq.PGRES_COMMAND_OK && error == null) {
-                error = new IOException("PostgreSQL: " + message(pq.PQresultErrorMessage(res)));
+                error = new QueryFailed("PostgreSQL: " + message(pq.PQresultErrorMessage(res)));
             }
         }
 
         void deliver() {
-            if (error != null) reply.onReply(null, error);
-            else reply.onReply(rows, null);
+            if (error != null) answer(reply, null, error);
+            else answer(reply, rows, null);
         }
     }
 
@@ -384,18 +447,15 @@ final class PgClient {
 
         @Override public void onEvent(Reactor r, int events) {
             if ((events & Events.WRITABLE) != 0) {
-                flush();
+                flush();                                // may read replies into libpq's buffer meanwhile
                 if (conn == 0) return;
             }
-            if ((events & ~Events.WRITABLE) != 0) {   // input, or the server hung up: libpq reads either
-                if (pq.PQconsumeInput(conn) == 0) {
-                    drain();                            // what arrived before the error still counts
-                    lost(message(pq.PQerrorMessage(conn)));
-                    return;
-                }
-                drain();
-                if (conn != 0) flush();
+            if ((events & ~Events.WRITABLE) != 0 && pq.PQconsumeInput(conn) == 0) {   // input, or a hang-up
+                lost(message(pq.PQerrorMessage(conn)));   // libpq has closed its socket: forget it now
+                return;
             }
+            drain();                                    // after WRITABLE too: see flush()
+            if (conn != 0) flush();
         }
 
         @Override public void onError(Reactor r, Exception error) {

@@ -96,6 +96,10 @@ class OneLoopAppTest {
             } finally {
                 clients.shutdownNow();
             }
+            Response bad = get(app, "/pg?n=abc");
+            assertEquals(400, bad.status(), bad.text());
+            assertTrue(bad.text().contains("invalid input syntax for type bigint"), bad.text());
+            assertEquals("42\n", get(app, "/pg?n=21").text(), "the connection survived the refused query");
             String stats = get(app, "/stats").text();
             assertTrue(number(stats, "queries") >= 1000, stats);
             assertEquals(1, number(stats.substring(stats.indexOf("\"pg\"")), "connects"), stats);

@@ -130,8 +130,11 @@ public final class Fds {
      * @throws IllegalStateException if some thread does not block one of them (it names the
      *         threads and the fix)
      * @throws IllegalArgumentException for an unknown name, for KILL and STOP, and for the signals
-     *         the JVM handles where they happen (SEGV, BUS, FPE, ILL, TRAP, ABRT, USR2)
+     *         a signalfd must not take from a JVM: the faults HotSpot handles in the thread that
+     *         hits them (SEGV, BUS, FPE, ILL, TRAP), ABRT (abort(3) unblocks it) and USR2 (HotSpot's
+     *         suspend/resume signal)
      * @throws UnsupportedOperationException off Linux (macOS: kqueue's EVFILT_SIGNAL, not offered yet)
+     * @throws java.io.UncheckedIOException if {@code /proc/self/task} cannot be read
      * @throws ReactorException EMFILE when out of fds
      */
     public static int signalfd(String... signals) throws ReactorException {

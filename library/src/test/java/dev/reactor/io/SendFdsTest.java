@@ -3,6 +3,7 @@ package dev.reactor.io;
 import dev.reactor.ReactorException;
 import dev.reactor.sys.Errno;
 import dev.reactor.testing.ChildProcess;
+import dev.reactor.testing.Emulator;
 import dev.reactor.testing.FdSnapshot;
 import dev.reactor.testing.Heavy;
 import dev.reactor.testing.Io;
@@ -127,7 +128,10 @@ class SendFdsTest {
         try {
             // Two fds for room for one: on Linux both fit in CMSG_SPACE(4)'s padding (no MSG_CTRUNC);
             // four: the kernel installs what fits and sets MSG_CTRUNC. Both are refused, all closed.
-            for (int sent : new int[] {2, 4}) {
+            // Under qemu-user, four would leak two: qemu receives into a host control buffer twice
+            // the guest's, and the fds it cannot copy into ours stay open (linux-user/syscall.c,
+            // host_to_target_cmsg). That is qemu's leak, not this code's: two only, there.
+            for (int sent : Emulator.qemuUser() ? new int[] {2} : new int[] {2, 4}) {
                 int[] many = new int[sent];
                 for (int i = 0; i < sent; i++) many[i] = i % 2 == 0 ? pipe[0] : pipe[1];
                 FdSnapshot mid = FdSnapshot.take();

@@ -41,11 +41,31 @@ public final class ChildJvm {
      * mask, as a signalfd in a JVM needs.
      */
     public static List<String> withBlockedSignals(String signals, List<String> command) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(envBlocksSignals(),
+                "env --block-signal is not here (coreutils before 8.31): nothing to start a JVM with signals blocked");
         List<String> cmd = new ArrayList<>(command);
         int java = cmd.indexOf(java());
         if (java < 0) throw new IllegalArgumentException("no " + java() + " in " + command);
         cmd.addAll(java, List.of("env", "--block-signal=" + signals));
         return cmd;
+    }
+
+    private static Boolean envBlocksSignals;
+
+    /** Whether {@code env --block-signal} works here (coreutils 8.31+). */
+    public static synchronized boolean envBlocksSignals() {
+        if (envBlocksSignals == null) {
+            try {
+                Process p = new ProcessBuilder("env", "--block-signal=USR1", "true").redirectErrorStream(true).start();
+                envBlocksSignals = p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
+            } catch (java.io.IOException e) {
+                envBlocksSignals = false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                envBlocksSignals = false;
+            }
+        }
+        return envBlocksSignals;
     }
 
     /** This JVM's java executable. */

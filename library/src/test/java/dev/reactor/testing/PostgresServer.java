@@ -25,11 +25,15 @@ public final class PostgresServer implements AutoCloseable {
     private final Path bin;
     private final Path dir;
     private final int port;
+    /** Stops the server and removes its directory if the JVM ends first (a test run cut short). */
+    private final Thread cleanup = new Thread(this::close, "postgres-cleanup");
+    private boolean closed;
 
     private PostgresServer(Path bin, Path dir, int port) {
         this.bin = bin;
         this.dir = dir;
         this.port = port;
+        Runtime.getRuntime().addShutdownHook(cleanup);
     }
 
     /** The newest installed server's bin directory, or null. */
@@ -149,7 +153,16 @@ public final class PostgresServer implements AutoCloseable {
 
     /** Stops the server (fast shutdown, or immediate if that fails) and removes its directory. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        if (Thread.currentThread() != cleanup) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway, and finds it closed
+            }
+        }
         try {
             if (Files.exists(dir.resolve("data/postmaster.pid"))) {
                 try {

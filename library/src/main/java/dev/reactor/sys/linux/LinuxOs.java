@@ -14,8 +14,8 @@ import dev.reactor.sys.SockOpt;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -152,8 +152,9 @@ public final class LinuxOs extends Os {
     }
 
     /**
-     * Signals a signalfd cannot take in a JVM: the ones HotSpot handles in the thread that caused
-     * them (faults, and USR2, its suspend/resume signal), and the two no thread can block.
+     * Signals a signalfd must not take from a JVM: the faults HotSpot handles in the thread that
+     * hits them, ABRT (abort(3) unblocks it), USR2 (HotSpot's suspend/resume signal), and the two
+     * no thread can block.
      */
     private static final long REFUSED = bits(SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV, SIGUSR2, SIGKILL, SIGSTOP);
     /** Signals HotSpot unblocks for its own use unless -Xrs: shutdown hooks (HUP, INT, TERM) and thread dumps (QUIT). */
@@ -186,7 +187,10 @@ public final class LinuxOs extends Os {
             int n = signalNumber(call, name);
             if ((REFUSED & bits(n)) != 0) {
                 throw new IllegalArgumentException(call + ": SIG" + SIGNALS[n] + (n == SIGKILL || n == SIGSTOP
-                        ? " can be neither blocked nor read" : " is the JVM's own (it handles it in the thread it hits)"));
+                        ? " can be neither blocked nor read"
+                        : n == SIGABRT ? " cannot be read: abort(3) unblocks it to end the process"
+                        : n == SIGUSR2 ? " is the JVM's own (HotSpot suspends and resumes threads with it)"
+                        : " is the JVM's own (it handles it in the thread it hits)"));
             }
             mask |= bits(n);
         }
@@ -236,14 +240,16 @@ public final class LinuxOs extends Os {
         try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 String name = task.getFileName().toString();
-                long blocked = -1;
+                long blocked = 0;   // no SigBlk line: count the thread as blocking nothing
                 try {
-                    for (String line : Files.readAllLines(task.resolve("status"))) {
+                    // ISO-8859-1: the kernel cuts a thread's name at 15 bytes, maybe inside a character
+                    for (String line : Files.readAllLines(task.resolve("status"), StandardCharsets.ISO_8859_1)) {
                         if (line.startsWith("Name:")) name = line.substring(5).trim();
                         if (line.startsWith("SigBlk:")) blocked = Long.parseUnsignedLong(line.substring(7).trim(), 16);
                     }
-                } catch (NoSuchFileException e) {
-                    continue;   // the thread ended meanwhile
+                } catch (IOException e) {
+                    if (!Files.exists(task)) continue;   // the thread ended meanwhile (ENOENT or ESRCH)
+                    throw e;
                 }
                 threads++;
                 if ((blocked & mask) != mask) {
