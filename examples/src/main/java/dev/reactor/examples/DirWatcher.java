@@ -18,6 +18,15 @@ import java.nio.file.StandardOpenOption;
  * {@code DELETE b.txt}, {@code OVERFLOW: events were lost}. It stops when the directory goes
  * (deleted: the kernel ends the watch with IGNORED).
  *
+ * <p>The handler given to {@link Inotify#drain} never throws: an event it fails on is reported on
+ * stderr and the events after it are delivered all the same. (A handler that throws leaves them
+ * buffered, and a level-triggered registration is not woken for them while the kernel has
+ * nothing more queued; the reactor's default onError would also end the registration.)
+ *
+ * <p>A file moved out of the directory ({@code MOVED_FROM a.txt (moved out)}) is printed when the
+ * next event comes: until then it may be the first half of a rename whose MOVED_TO the kernel had
+ * not queued yet when the loop read, and a rename is printed once, as a pair.
+ *
  * <p>{@code DirWatcher DIR} watches DIR until then (Ctrl-C stops it sooner). {@code DirWatcher}
  * alone makes a temporary directory and shows what it sees there: a file written, renamed and
  * deleted; then more writes than the kernel's queue holds (max_queued_events), made while
@@ -30,6 +39,8 @@ public final class DirWatcher {
     private final Path dir;
     private final Demo demo;
     private int notShown;
+    /** The line of a MOVED_FROM with no MOVED_TO after it (yet): printed before the next event, unless that is its MOVED_TO. */
+    private String movedOut;
 
     private DirWatcher(Path dir, Demo demo) {
         this.dir = dir;
@@ -69,8 +80,16 @@ public final class DirWatcher {
             int wd = inotify.add(dir, MASK);
             System.out.println("watching " + dir + " (wd " + wd + ")");
             // Level-triggered READ: drain reads until EAGAIN, so one wakeup takes all that is queued.
+            // The handler never throws: a throw would leave the events after it buffered, with
+            // nothing to wake the loop for them (and end the registration).
             reactor.register(Context.of(inotify.fd(), Interest.READ, (r, events) -> {
-                inotify.drain(e -> print(r, e));
+                inotify.drain(e -> {
+                    try {
+                        print(r, e);
+                    } catch (RuntimeException failed) {
+                        System.err.println("failed on " + e + ": " + failed);
+                    }
+                });
                 if (demo != null) demo.next(this);
             }));
             // end snippet
@@ -79,8 +98,13 @@ public final class DirWatcher {
         }
     }
 
-    /** One line per event; the two halves of a rename on one line. */
+    /** One line per event; the two halves of a rename on one line, even when they came in two reads. */
     private void print(Reactor reactor, Inotify.Event e) {
+        if (movedOut != null) {
+            String held = movedOut;
+            movedOut = null;
+            if (!(e.is(Inotify.MOVED_TO) && e.movedFrom() != null)) System.out.println(held);
+        }
         if (e.isOverflow()) {
             if (notShown > 0) System.out.println("(" + notShown + " events of the flood not shown)");
             notShown = 0;
@@ -103,7 +127,10 @@ public final class DirWatcher {
             return;
         }
         String line = Inotify.describe(e.mask()) + (e.name().isEmpty() ? "" : " " + e.name());
-        if (e.is(Inotify.MOVED_FROM)) line += " (moved out)";
+        if (e.is(Inotify.MOVED_FROM)) {
+            movedOut = line + " (moved out)";                                // or half a rename: see the next event
+            return;
+        }
         if (e.is(Inotify.MOVED_TO)) line += " (moved in)";
         System.out.println(line);
     }

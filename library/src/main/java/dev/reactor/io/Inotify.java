@@ -35,8 +35,31 @@ import java.nio.file.Path;
  * the handler is given one reused {@link Event} per record. Nothing is allocated per event except
  * the name's String, and only when {@link Event#name()} is asked for (decoded with the JVM's
  * charset for file names, {@code sun.jnu.encoding}, as the JDK decodes a directory listing).
- * If the handler throws, the records after its event stay buffered and the next {@code read} or
- * {@code drain} delivers them first (nothing read from the kernel is dropped).
+ *
+ * <p><b>A handler that throws.</b> {@code read} or {@code drain} stops and throws what it threw;
+ * the records after its event stay buffered ({@link #hasBuffered()}) and the next {@code read}
+ * or {@code drain} delivers them first (nothing read from the kernel is dropped). But nothing
+ * wakes a reactor for them: the fd is readable only while the kernel has more queued, and
+ * {@link dev.reactor.Context}'s default {@code onError} ends a registration whose callback threw (the
+ * watcher would stop). So a handler run from a reactor either does not throw (catch inside it,
+ * per event: the simplest), or its Context keeps the registration and comes back for the rest:
+ *
+ * <pre>{@code
+ * reactor.register(new Context() {
+ *     public int fd() { return inotify.fd(); }
+ *     public int interest() { return Interest.READ; }
+ *     public void onEvent(Reactor r, int events) throws IOException { inotify.drain(handler); }
+ *     public void onTimeout(Reactor r, long id) throws IOException { inotify.drain(handler); }
+ *     public void onError(Reactor r, Exception error) {
+ *         log(error);                                        // and keep the registration
+ *         if (inotify.hasBuffered()) {
+ *             try {
+ *                 r.timeout(Duration.ZERO, inotify.fd());   // the rest in the next iteration
+ *             } catch (ReactorException notRegistered) { }
+ *         }
+ *     }
+ * });
+ * }</pre>
  *
  * <p><b>Order, overflow, renames.</b> Events arrive in the order the kernel queued them; the
  * kernel merges an event identical to the last unread one (same watch, bits, cookie and name).
@@ -54,10 +77,18 @@ import java.nio.file.Path;
  * {@link #MASK_ADD}). When a watch ends ({@link #remove}, the watched file deleted, its file system
  * unmounted) the kernel queues {@link #IGNORED} for its wd, after which the number may be reused.
  *
- * <p><b>Threads and closing.</b> {@code read} and {@code drain}: one thread at a time (the loop's).
- * {@code add} and {@code remove}: any thread. {@link #close()} closes the fd: deregister it from
- * the reactor first, or close the reactor first (a try-with-resources that opens the Inotify
- * before the Reactor does so); do not close the fd through the reactor as well.
+ * <p><b>Threads and closing.</b> {@code read}, {@code drain} and {@code hasBuffered}: one thread
+ * at a time (the loop's); a handler that calls {@code read} or {@code drain} of its own instance
+ * gets {@link IllegalStateException}. {@code add} and {@code remove}: any thread. {@link #close()}
+ * closes the fd: deregister it from the reactor first, or close the reactor first (a
+ * try-with-resources that opens the Inotify before the Reactor does so); do not close the fd
+ * through the reactor as well. A handler may close it (say on the {@link #IGNORED} of the last
+ * watch, having deregistered it): the {@code read} or {@code drain} running it then returns
+ * after that event, without reading again.
+ *
+ * <p><b>A foreign fd.</b> {@link #of} takes any fd; data that is not whole
+ * {@code struct inotify_event} records (a pipe's, say) is refused with EINVAL when read, never
+ * decoded past the bytes read.
  */
 public final class Inotify implements AutoCloseable {
 
@@ -152,13 +183,16 @@ public final class Inotify implements AutoCloseable {
 
     private static final Os OS = Os.current();
 
-    private int fd;
+    /** Volatile: {@link #add} and {@link #remove} read it on any thread; -1 once closed. */
+    private volatile int fd;
     private final ByteBuffer buf = ByteBuffer.allocateDirect(CAPACITY).order(ByteOrder.nativeOrder());
     private final long address;
     /** The records read but not delivered yet: bytes [next, end) of buf. */
     private int next;
     private int end;
     private final Event event = new Event();
+    /** True while read or drain runs: a call from inside its own handler is refused. */
+    private boolean delivering;
     /** A name's bytes, copied out of buf for decoding. */
     private byte[] nameBytes = new byte[256];
     /** The last MOVED_FROM delivered: for the MOVED_TO with its cookie. */
@@ -186,6 +220,8 @@ public final class Inotify implements AutoCloseable {
     /**
      * Decodes an inotify fd made elsewhere ({@link Fds#inotify()}, an inherited one); {@link #close()}
      * closes it. It should be non-blocking, or {@link #drain} blocks once it has read everything.
+     * An fd that is not an inotify fd is not detected here: {@link #add} fails with EINVAL, and
+     * {@link #read} or {@link #drain} with EINVAL on the first bytes that are not whole records.
      * @param fd an inotify fd
      * @return the instance over it
      * @throws IllegalArgumentException if fd is negative
@@ -239,29 +275,71 @@ public final class Inotify implements AutoCloseable {
      * Delivers the events of at most one read(2), in order: those left buffered by a handler that
      * threw, or else what one read returns. For a level-triggered registration: the loop calls
      * again while more is queued. (On a {@link #MOVED_FROM} that ends the buffer, one more read
-     * looks for its MOVED_TO.)
+     * looks for its MOVED_TO, at most once per call; if that read fails, the MOVED_FROM is
+     * delivered without one and then the error is thrown.)
      * @param handler called once per event, on this thread
      * @return the number of events delivered; 0 when nothing was queued (would block)
-     * @throws ReactorException errno of read(2) other than EAGAIN and EINTR (retried): EBADF once closed
+     * @throws ReactorException errno of read(2) other than EAGAIN and EINTR (retried): EBADF once
+     *         closed; EINVAL, naming the fd, for bytes that are not whole inotify records (not an
+     *         inotify fd): what was read is dropped, the events before the bad record delivered
      * @throws IOException what the handler threw; the events after its event stay buffered
+     *         ({@link #hasBuffered()})
+     * @throws IllegalStateException if called from inside a handler of this instance
      */
     public int read(Handler handler) throws IOException {
-        if (next >= end && !fill(next)) return 0;
-        return deliver(handler);
+        enter("read");
+        try {
+            if (next >= end && !fill(next)) return 0;
+            return deliver(handler);
+        } finally {
+            delivering = false;
+        }
     }
 
     /**
      * Delivers events until the fd would block: for an edge-triggered registration, or to empty the
-     * queue (as after an overflow) in one call.
+     * queue (as after an overflow) in one call. If a handler closes this instance, it returns
+     * after that event.
      * @param handler called once per event, on this thread
      * @return the number of events delivered; 0 when nothing was queued
-     * @throws ReactorException errno of read(2) other than EAGAIN and EINTR (retried): EBADF once closed
+     * @throws ReactorException errno of read(2) other than EAGAIN and EINTR (retried): EBADF if
+     *         closed before the call; EINVAL for bytes that are not whole inotify records, as
+     *         {@link #read} says
      * @throws IOException what the handler threw; the events after its event stay buffered
+     *         ({@link #hasBuffered()})
+     * @throws IllegalStateException if called from inside a handler of this instance
      */
     public int drain(Handler handler) throws IOException {
-        int delivered = 0;
-        while (next < end || fill(next)) delivered += deliver(handler);
-        return delivered;
+        enter("drain");
+        try {
+            int delivered = 0;
+            while (true) {
+                if (next >= end) {
+                    if (delivered > 0 && fd < 0) return delivered;      // a handler closed it
+                    if (!fill(next)) return delivered;
+                }
+                delivered += deliver(handler);
+            }
+        } finally {
+            delivering = false;
+        }
+    }
+
+    /**
+     * {@return whether records read from the kernel are waiting to be delivered: a handler threw
+     * before their turn} The next {@link #read} or {@link #drain} delivers them first; until then
+     * nothing wakes a reactor for them if the kernel has nothing more queued (see "A handler that
+     * throws" above). False once closed. On the thread that reads.
+     */
+    public boolean hasBuffered() {
+        return next < end;
+    }
+
+    private void enter(String call) {
+        if (delivering) {
+            throw new IllegalStateException("Inotify." + call + "(fd=" + fd + ") called from inside its own handler");
+        }
+        delivering = true;
     }
 
     /**
@@ -275,6 +353,7 @@ public final class Inotify implements AutoCloseable {
         if (f < 0) return;
         fd = -1;
         next = end = 0;
+        fromKnown = false;
         Fds.close(f);
     }
 
@@ -304,12 +383,20 @@ public final class Inotify implements AutoCloseable {
 
     // ---- decoding ------------------------------------------------------------------------------
 
+    /**
+     * Delivers the records in [next, end): all of them, unless the handler throws. On a MOVED_FROM
+     * that ends the buffer, one more read(2) looks for its MOVED_TO (once per call: so a call
+     * delivers the records of at most two reads); if that read fails, the MOVED_FROM is delivered
+     * (no MOVED_TO known) and the read's error is thrown after it.
+     */
     private int deliver(Handler handler) throws IOException {
         int delivered = 0;
+        boolean lookedAhead = false;
+        ReactorException lookahead = null;
         while (next < end) {
             Event e = event;
             int at = next;
-            int len = buf.getInt(at + LEN);
+            int len = checkedLength(at);
             next = at + HEADER + len;
             e.at = at;
             e.wd = buf.getInt(at + WD);
@@ -318,16 +405,57 @@ public final class Inotify implements AutoCloseable {
             e.nameLength = nameLength(at + HEADER, len);
             e.name = null;
             e.pairedFrom = (e.mask & MOVED_TO) != 0 && fromKnown && fromCookie == e.cookie;
+            e.movedToFollows = false;
             if ((e.mask & MOVED_FROM) != 0) {
-                e.movedToFollows = movedToFollows(e.cookie);     // may read more: e.at may move
+                if (next < end) {
+                    e.movedToFollows = movedToAt(next, e.cookie);
+                } else if (!lookedAhead) {
+                    lookedAhead = true;
+                    try {
+                        // Keeps this record (moved to the front: e.at and next move with it).
+                        if (fill(at)) e.movedToFollows = movedToAt(next, e.cookie);
+                    } catch (ReactorException failed) {
+                        lookahead = failed;                     // after this event is delivered
+                    }
+                }
                 remember(e);
-            } else {
-                e.movedToFollows = false;
             }
             delivered++;
-            handler.onEvent(e);
+            try {
+                handler.onEvent(e);
+            } catch (IOException | RuntimeException | Error thrown) {
+                if (lookahead != null) thrown.addSuppressed(lookahead);
+                throw thrown;
+            }
+            if (lookahead != null) throw lookahead;
         }
         return delivered;
+    }
+
+    /**
+     * The name length of the record at {@code at}, checked to lie within [at, end): the kernel
+     * returns whole records only (a buffer too small for one is EINVAL), so anything else is not
+     * an inotify fd's data ({@link #of} takes any fd). The buffer is dropped: a record's length
+     * decides where the next one starts, so nothing after a bad one can be trusted.
+     */
+    private int checkedLength(int at) throws ReactorException {
+        int left = end - at;
+        if (left < HEADER) throw malformed(at, "only " + left + " bytes left for a " + HEADER + "-byte header");
+        int len = buf.getInt(at + LEN);
+        if (len < 0 || len > left - HEADER) {
+            throw malformed(at, "its name length " + Integer.toUnsignedString(len) + " runs past the "
+                    + (left - HEADER) + " bytes read after its header");
+        }
+        return len;
+    }
+
+    private ReactorException malformed(int at, String why) {
+        int read = end;
+        next = end = 0;
+        fromKnown = false;
+        return new ReactorException("read(fd=" + fd + ")", Errno.EINVAL, "not an inotify fd, or a malformed"
+                + " inotify_event: the record at byte " + at + " of " + read + " read: " + why + "; the "
+                + read + " bytes were dropped");
     }
 
     /** The bytes of a name before its first NUL (the kernel pads names with NULs to len). */
@@ -337,10 +465,10 @@ public final class Inotify implements AutoCloseable {
         return n;
     }
 
-    /** Whether the record after the current MOVED_FROM is its MOVED_TO; reads more if the buffer ends here. */
-    private boolean movedToFollows(int cookie) throws ReactorException {
-        if (next >= end && !fill(event.at)) return false;
-        return (buf.getInt(next + MASK) & MOVED_TO) != 0 && buf.getInt(next + COOKIE) == cookie;
+    /** Whether the record at {@code at} is the MOVED_TO with this cookie (a partial header is not: it is refused when its turn comes). */
+    private boolean movedToAt(int at, int cookie) {
+        if (end - at < HEADER) return false;
+        return (buf.getInt(at + MASK) & MOVED_TO) != 0 && buf.getInt(at + COOKIE) == cookie;
     }
 
     private void remember(Event e) {
@@ -357,6 +485,10 @@ public final class Inotify implements AutoCloseable {
      * @return false when nothing more is queued (EAGAIN)
      */
     private boolean fill(int keep) throws ReactorException {
+        // The native read below writes at address + end: never outside the buffer.
+        if (keep < 0 || keep > end || end > CAPACITY) {
+            throw new IllegalStateException("Inotify(fd=" + fd + "): keep=" + keep + ", end=" + end + ", capacity=" + CAPACITY);
+        }
         int kept = end - keep;
         // At most one record is kept (a MOVED_FROM looking for its MOVED_TO): copied forwards,
         // which is right for overlapping bytes since they move to a lower offset.
@@ -387,6 +519,7 @@ public final class Inotify implements AutoCloseable {
          * One event, in the kernel's order.
          * @param event valid only during this call: the next event reuses it; copy what you keep
          * @throws IOException to stop: the events after this one stay buffered for the next read
+         *         (see "A handler that throws" in {@link Inotify})
          */
         void onEvent(Event event) throws IOException;
     }
@@ -449,9 +582,11 @@ public final class Inotify implements AutoCloseable {
         /**
          * {@return on a {@link #MOVED_FROM}: whether the next event is the MOVED_TO with its cookie (a
          * rename within the watched directories); false for other events} False on a MOVED_FROM
-         * means the file left the watched directories, or, rarely, that the kernel had not queued
-         * the MOVED_TO yet (inotify(7) does not promise the two are adjacent): then
-         * {@link #movedFrom()} still pairs them on the MOVED_TO.
+         * means the file left the watched directories, or, rarely, that the MOVED_TO was not seen
+         * yet: the kernel had not queued it (inotify(7) does not promise the two are adjacent),
+         * the read that looked for it failed, or a second MOVED_FROM ended the buffer in one call
+         * (one read looks ahead per call). Then {@link #movedFrom()} still pairs them on the
+         * MOVED_TO.
          */
         public boolean hasMovedTo() {
             return movedToFollows;

@@ -9,8 +9,10 @@ import dev.reactor.sys.bsd.BsdOs;
 import dev.reactor.sys.linux.Linux;
 import dev.reactor.testing.FdSnapshot;
 import dev.reactor.testing.LinuxOnly;
+import dev.reactor.testing.LogCapture;
 import dev.reactor.testing.Loop;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -152,6 +154,7 @@ class InotifyTest {
         // 8-byte names: every record is 16 + 16 bytes, so the 64 KiB buffer holds exactly 2048 of them.
         // 2047 writes, then a rename: its MOVED_FROM ends the first read, its MOVED_TO is still queued.
         int perRead = Inotify.CAPACITY / 32;
+        assumeQueueHolds(perRead + 1);
         Path a = dir.resolve("aaaaaaaa");
         Path b = dir.resolve("bbbbbbbb");
         List<Seen> seen = new ArrayList<>();
@@ -209,10 +212,253 @@ class InotifyTest {
                 if (e.name().equals("two")) throw new IOException("stop at two");
             }));
             assertEquals("stop at two", thrown.getMessage());
+            assertTrue(inotify.hasBuffered(), "three is left");
             assertEquals(1, inotify.read(e -> seen.add(e.name())), "three was kept, not read again");
+            assertFalse(inotify.hasBuffered());
             assertEquals(0, inotify.read(e -> seen.add(e.name())));
         }
         assertEquals(List.of("one", "two", "three"), seen);
+    }
+
+    /** Skips (does not fail) where the kernel queues fewer events than a test makes before reading. */
+    private static void assumeQueueHolds(int events) throws IOException {
+        // Read by lines: Files.readString and readAllBytes return one byte of a /proc/sys file.
+        int max = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/fs/inotify/max_queued_events")).get(0).trim());
+        Assumptions.assumeTrue(max >= events, "max_queued_events is " + max + ": this test queues " + events
+                + " events before it reads");
+    }
+
+    @Test
+    @LinuxOnly("inotify")
+    void shouldLookAheadForAMovedToAtMostOncePerRead() throws Exception {
+        // 32-byte records (8-byte names). The first read ends on the first rename's MOVED_FROM; the
+        // lookahead (the rest of the buffer: 2047 records) ends on the second rename's MOVED_FROM,
+        // whose MOVED_TO is left queued: no second lookahead in the same call.
+        int perRead = Inotify.CAPACITY / 32;
+        assumeQueueHolds(2 * perRead + 1);
+        Path a = dir.resolve("aaaaaaaa");
+        Path b = dir.resolve("bbbbbbbb");
+        List<Seen> seen = new ArrayList<>();
+        try (Inotify inotify = Inotify.open()) {
+            try (FileChannel x = FileChannel.open(a, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileChannel y = FileChannel.open(b, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                inotify.add(dir, Inotify.MODIFY | Inotify.MOVE);
+                ByteBuffer one = ByteBuffer.allocateDirect(1);
+                for (int i = 0; i < perRead - 1; i++) (i % 2 == 0 ? x : y).write(one.clear(), 0);
+                Files.move(a, dir.resolve("cccccccc"));              // x writes to cccccccc from here on
+                for (int i = 0; i < perRead - 3; i++) (i % 2 == 0 ? x : y).write(one.clear(), 0);
+                Files.move(b, dir.resolve("dddddddd"));
+            }
+            assertEquals(2 * perRead - 1, inotify.read(e -> seen.add(Seen.of(e))), "two reads' records, no third");
+            assertEquals(1, inotify.read(e -> seen.add(Seen.of(e))), "the second MOVED_TO, left queued");
+            assertEquals(0, inotify.read(e -> seen.add(Seen.of(e))));
+        }
+        assertEquals(2 * perRead, seen.size());
+        Seen firstFrom = seen.get(perRead - 1);
+        Seen secondFrom = seen.get(2 * perRead - 2);
+        Seen secondTo = seen.get(2 * perRead - 1);
+        assertEquals("MOVED_FROM aaaaaaaa", firstFrom.toString());
+        assertTrue(firstFrom.hasMovedTo(), "the one lookahead found it");
+        assertEquals("aaaaaaaa", seen.get(perRead).movedFrom());
+        assertEquals("MOVED_FROM bbbbbbbb", secondFrom.toString());
+        assertFalse(secondFrom.hasMovedTo(), "not looked for: one lookahead per read");
+        assertEquals("MOVED_TO dddddddd", secondTo.toString());
+        assertEquals("bbbbbbbb", secondTo.movedFrom(), "paired on the MOVED_TO all the same");
+    }
+
+    @Test
+    @LinuxOnly("inotify")
+    void shouldDeliverWhatAThrowingHandlerLeftWhenTheKernelHasNothingMoreQueued() throws Exception {
+        // The pattern of Inotify's javadoc: onError keeps the registration and, while records are
+        // buffered, sets a zero timer whose onTimeout drains again. Without it the fd never becomes
+        // readable again (everything was read in one read(2)), and "three" would wait forever.
+        List<String> seen = new ArrayList<>();
+        List<Exception> errors = new ArrayList<>();
+        boolean[] bufferedAtError = new boolean[1];
+        try (LogCapture log = LogCapture.start(); Inotify inotify = Inotify.open(); Reactor reactor = Reactor.open()) {
+            inotify.add(dir, Inotify.CREATE);
+            Inotify.Handler handler = e -> {
+                seen.add(e.name());
+                if (e.name().equals("two")) throw new IOException("failed on two");
+            };
+            reactor.register(new Context() {
+                @Override public int fd() { return inotify.fd(); }
+                @Override public int interest() { return Interest.READ; }
+                @Override public void onEvent(Reactor r, int events) throws IOException { inotify.drain(handler); }
+                @Override public void onTimeout(Reactor r, long id) throws IOException { inotify.drain(handler); }
+                @Override public void onError(Reactor r, Exception error) {
+                    errors.add(error);
+                    bufferedAtError[0] = inotify.hasBuffered();
+                    if (inotify.hasBuffered()) {
+                        try {
+                            r.timeout(java.time.Duration.ZERO, inotify.fd());
+                        } catch (ReactorException notRegistered) {
+                            throw new AssertionError(notRegistered);
+                        }
+                    }
+                }
+            });
+            for (String name : List.of("one", "two", "three")) Files.writeString(dir.resolve(name), "");
+            Loop.until(reactor, () -> seen.size() >= 3);
+            assertEquals(List.of("one", "two", "three"), seen);
+            assertEquals(1, errors.size(), errors.toString());
+            assertEquals("failed on two", errors.get(0).getMessage());
+            assertTrue(bufferedAtError[0], "three was buffered when two failed");
+            assertFalse(inotify.hasBuffered());
+            assertTrue(reactor.context(inotify.fd()) != null, "still registered");
+            reactor.deregister(inotify.fd());
+            assertTrue(log.records.isEmpty(), "nothing logged: onError handled it: " + log.records);
+        }
+    }
+
+    @Test
+    @LinuxOnly("inotify")
+    void shouldStopDrainingWithoutAnErrorWhenAHandlerCloses() throws Exception {
+        Path sub = Files.createDirectory(dir.resolve("sub"));
+        List<String> seen = new ArrayList<>();
+        try (LogCapture log = LogCapture.start(); Reactor reactor = Reactor.open()) {
+            Inotify inotify = Inotify.open();
+            try {
+                inotify.add(sub, Inotify.DELETE_SELF);
+                reactor.register(Context.of(inotify.fd(), Interest.READ, (r, ev) -> inotify.drain(e -> {
+                    seen.add(Inotify.describe(e.mask()));
+                    if (e.is(Inotify.IGNORED)) {            // the last watch is gone: done
+                        r.deregister(inotify.fd());
+                        inotify.close();
+                    }
+                })));
+                Files.delete(sub);                           // DELETE_SELF, IGNORED
+                Loop.until(reactor, () -> inotify.fd() < 0);
+                reactor.runOnce(java.time.Duration.ZERO);
+            } finally {
+                inotify.close();
+            }
+            assertEquals(List.of("DELETE_SELF", "IGNORED"), seen);
+            assertTrue(log.records.isEmpty(), "no EBADF from a read after the close: " + log.records);
+            assertFalse(inotify.hasBuffered());
+        }
+    }
+
+    @Test
+    @LinuxOnly("inotify")
+    void shouldRefuseAReadFromInsideItsOwnHandler() throws Exception {
+        List<String> seen = new ArrayList<>();
+        try (Inotify inotify = Inotify.open()) {
+            inotify.add(dir, Inotify.CREATE);
+            for (String name : List.of("one", "two")) Files.writeString(dir.resolve(name), "");
+            IllegalStateException nested = assertThrows(IllegalStateException.class, () -> inotify.drain(e -> {
+                seen.add(e.name());
+                inotify.read(inner -> seen.add("inner " + inner.name()));
+            }));
+            assertEquals("Inotify.read(fd=" + inotify.fd() + ") called from inside its own handler", nested.getMessage());
+            assertTrue(inotify.hasBuffered());
+            assertEquals(1, inotify.drain(e -> seen.add(e.name())), "the guard was released: two is delivered");
+        }
+        assertEquals(List.of("one", "two"), seen);
+    }
+
+    // ---- a foreign fd: bytes that are not inotify records -------------------------------------
+
+    /** One struct inotify_event as the kernel lays it out, with a len of our choosing. */
+    private static ByteBuffer record(ByteBuffer out, int wd, int mask, int cookie, int len, String name) {
+        out.putInt(wd).putInt(mask).putInt(cookie).putInt(len);
+        byte[] bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (int i = 0; i < Math.max(0, len); i++) out.put(i < bytes.length ? bytes[i] : 0);
+        return out;
+    }
+
+    private static ByteBuffer records() {
+        return ByteBuffer.allocateDirect(4096).order(java.nio.ByteOrder.nativeOrder());
+    }
+
+    /** Writes the records to a pipe and reads them through Inotify.of(its read end): the error, and what was delivered before it. */
+    private static ReactorException readMalformed(ByteBuffer written, List<Seen> seen, boolean drain) throws Exception {
+        int[] pipe = Fds.pipe();
+        try (Inotify inotify = Inotify.of(pipe[0])) {
+            written.flip();
+            int length = written.remaining();
+            assertEquals(length, Fds.write(pipe[1], written));
+            ReactorException e = assertThrows(ReactorException.class,
+                    () -> { if (drain) inotify.drain(ev -> seen.add(Seen.of(ev))); else inotify.read(ev -> seen.add(Seen.of(ev))); });
+            assertEquals(Errno.EINVAL, e.errno(), e.getMessage());
+            assertEquals("read(fd=" + pipe[0] + ")", e.call());
+            assertTrue(e.getMessage().contains("not an inotify fd, or a malformed inotify_event"), e.getMessage());
+            assertTrue(e.getMessage().endsWith("the " + length + " bytes were dropped"), e.getMessage());
+            assertFalse(inotify.hasBuffered(), "the bad buffer was dropped");
+            assertEquals(0, inotify.read(ev -> { throw new AssertionError("nothing more: " + ev); }), "the pipe is empty");
+            return e;
+        } finally {
+            Fds.close(pipe[1]);
+        }
+    }
+
+    @Test
+    @LinuxOnly("pipes and inotify's layout")
+    void shouldRefuseARecordWhoseNameRunsPastTheBytesRead() throws Exception {
+        List<Seen> seen = new ArrayList<>();
+        ByteBuffer out = records();
+        out.putInt(1).putInt(Inotify.CREATE).putInt(0).putInt(100);          // a header promising 100 bytes of name: none follow
+        ReactorException e = readMalformed(out, seen, true);
+        assertTrue(e.getMessage().contains("the record at byte 0 of 16 read: its name length 100 runs past the 0 bytes"),
+                e.getMessage());
+        assertEquals(List.of(), seen);
+    }
+
+    @Test
+    @LinuxOnly("pipes and inotify's layout")
+    void shouldRefuseANegativeNameLengthAfterDeliveringTheRecordsBeforeIt() throws Exception {
+        List<Seen> seen = new ArrayList<>();
+        ByteBuffer out = records();
+        record(out, 1, Inotify.CREATE, 0, 16, "good");
+        record(out, 1, Inotify.CREATE, 0, -32, "");                           // would send the decoder backwards
+        ReactorException e = readMalformed(out, seen, false);
+        assertTrue(e.getMessage().contains("the record at byte 32 of 48 read: its name length " + Integer.toUnsignedString(-32)),
+                e.getMessage());
+        assertEquals(List.of("CREATE good"), lines(seen), "the good record before it was delivered");
+    }
+
+    @Test
+    @LinuxOnly("pipes and inotify's layout")
+    void shouldRefuseAPartialHeader() throws Exception {
+        List<Seen> seen = new ArrayList<>();
+        ByteBuffer out = records();
+        record(out, 1, Inotify.MOVED_FROM, 7, 16, "from");                     // ends on a MOVED_FROM: the lookahead
+        out.putInt(1).putInt(Inotify.MOVED_TO);                                 // half a header
+        ReactorException e = readMalformed(out, seen, true);
+        assertTrue(e.getMessage().contains("the record at byte 32 of 40 read: only 8 bytes left for a 16-byte header"),
+                e.getMessage());
+        assertEquals(List.of("MOVED_FROM from"), lines(seen));
+        assertFalse(seen.get(0).hasMovedTo(), "half a header is no MOVED_TO");
+    }
+
+    @Test
+    @LinuxOnly("pipes, dup3(2)")
+    void shouldDeliverAMovedFromWhoseLookaheadFailsThenThrow() throws Exception {
+        // The CREATE's handler puts the pipe's write end under the read end's number (dup3, atomic:
+        // the number is never free), so the lookahead for the MOVED_FROM's MOVED_TO fails with EBADF.
+        int dup3 = "aarch64".equals(System.getProperty("os.arch")) ? 24 : 292;
+        int[] pipe = Fds.pipe();
+        List<Seen> seen = new ArrayList<>();
+        try (Inotify inotify = Inotify.of(pipe[0])) {
+            ByteBuffer out = records();
+            record(out, 1, Inotify.CREATE, 0, 16, "first");
+            record(out, 1, Inotify.MOVED_FROM, 9, 16, "from");
+            out.flip();
+            Fds.write(pipe[1], out);
+            ReactorException e = assertThrows(ReactorException.class, () -> inotify.read(ev -> {
+                seen.add(Seen.of(ev));
+                if (ev.is(Inotify.CREATE)) {
+                    assertEquals(pipe[0], Fds.libc().syscall(dup3, pipe[1], pipe[0], Linux.O_CLOEXEC, 0, 0));
+                }
+            }));
+            assertEquals(Errno.EBADF, e.errno(), e.getMessage());
+            assertEquals("read(fd=" + pipe[0] + ")", e.call());
+            assertEquals(List.of("CREATE first", "MOVED_FROM from"), lines(seen), "the MOVED_FROM was delivered before the error");
+            assertFalse(seen.get(1).hasMovedTo());
+            assertFalse(inotify.hasBuffered());
+        } finally {
+            Fds.close(pipe[1]);                       // pipe[0] (now a copy of it) is closed by the Inotify
+        }
     }
 
     @Test
