@@ -23,6 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,7 +32,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * thread opens a new connection per request all along; the first process hands its listening
  * socket to the second (SCM_RIGHTS), drains and exits 0. No connection is refused, every request
  * is answered, by the old process until the handover and by the new one after it, and a
- * keep-alive connection opened before the handover is served to its end by the old one.
+ * keep-alive connection opened before the handover is served to its end by the old one. And
+ * when a handover fails: the new process killed before it adopts, or hanging past the deadline
+ * (the old one takes its listener back), or the old one killed right after handing it (the new
+ * one serves on). The kill points are the example's own PAUSED steps, not timing.
  */
 @Heavy
 class HotRestartTest {
@@ -129,6 +133,184 @@ class HotRestartTest {
             if (hammer != null) hammer.join(DEADLINE.toMillis());
             Files.deleteIfExists(Path.of(control));
             Files.deleteIfExists(dir);
+        }
+    }
+
+    /**
+     * The new process is killed before it has taken the listener (stopped where its message is
+     * readable, not yet received): the old one sees the control connection end, takes its
+     * listener back and serves on. A client hammering all along is never refused and never fails:
+     * what arrived meanwhile waited in the accept queue.
+     */
+    @Test
+    void shouldTakeTheListenerBackWhenTheNewProcessDiesBeforeItAdopts() throws Exception {
+        Path dir = Files.createTempDirectory("hr");
+        String control = dir.resolve("ctl").toString();
+        List<String> args = List.of(control, "0", "60");
+        Hammer hammer = null;
+        try (ChildProcess old = ChildProcess.start("old", 1024, HotRestart.class, List.of(handover(600)), args, DEADLINE)) {
+            ChildProcess.Report first = old.expect("SERVING");
+            long oldPid = first.num("pid");
+            hammer = new Hammer((int) first.num("port"));
+            Hammer h = hammer;
+            Loop.await(DEADLINE, () -> h.count(oldPid) >= 20 || h.failed());
+            try (ChildProcess taker = ChildProcess.start("new", 1024, HotRestart.class, List.of(pauseAt("readable")), args,
+                    DEADLINE)) {
+                assertEquals("readable", taker.expect("PAUSED").get("step"));
+                assertEquals(oldPid, old.expect("HANDED").num("pid"));
+                taker.close();                   // killed with the listener's message unread
+                assertNotEquals(0, taker.exitCode());
+            }
+            assertEquals(oldPid, old.expect("RESUMED").num("pid"));
+            int after = h.answered.size();
+            Loop.await(DEADLINE, () -> h.answered.size() >= after + 20 || h.failed());
+            h.stop();
+            h.assertAllAnswered();
+            assertEquals(List.of(oldPid), h.answered.stream().distinct().toList(), "the old process answered everything");
+            assertTrue(Files.exists(Path.of(control)), "the old process keeps its control path");
+        } finally {
+            if (hammer != null) hammer.stop();
+            Files.deleteIfExists(Path.of(control));
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    /**
+     * The new process hangs with the control connection open (stopped, never killed): past the
+     * handover deadline the old one closes that connection and takes its listener back. None
+     * refused, none failed meanwhile.
+     */
+    @Test
+    void shouldTakeTheListenerBackWhenTheNewProcessHangsPastTheDeadline() throws Exception {
+        Path dir = Files.createTempDirectory("hr");
+        String control = dir.resolve("ctl").toString();
+        List<String> args = List.of(control, "0", "60");
+        Hammer hammer = null;
+        try (ChildProcess old = ChildProcess.start("old", 1024, HotRestart.class, List.of(handover(1)), args, DEADLINE)) {
+            ChildProcess.Report first = old.expect("SERVING");
+            long oldPid = first.num("pid");
+            hammer = new Hammer((int) first.num("port"));
+            Hammer h = hammer;
+            Loop.await(DEADLINE, () -> h.count(oldPid) >= 20 || h.failed());
+            try (ChildProcess taker = ChildProcess.start("new", 1024, HotRestart.class, List.of(pauseAt("readable")), args,
+                    DEADLINE)) {
+                assertEquals("readable", taker.expect("PAUSED").get("step"));
+                assertEquals(oldPid, old.expect("HANDED").num("pid"));
+                assertEquals(oldPid, old.expect("RESUMED").num("pid"), "the deadline passed: the listener is back");
+                int after = h.answered.size();
+                Loop.await(DEADLINE, () -> h.answered.size() >= after + 20 || h.failed());
+            }
+            h.stop();
+            h.assertAllAnswered();
+            assertEquals(List.of(oldPid), h.answered.stream().distinct().toList(), "the old process answered everything");
+        } finally {
+            if (hammer != null) hammer.stop();
+            Files.deleteIfExists(Path.of(control));
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    /**
+     * The old process is killed right after it handed the listener over (stopped at HANDED, so
+     * it never reads the A nor sends D): the new one has adopted it and serves on, the port never
+     * dark; a connection made while the old one was stopped is answered by the new one.
+     */
+    @Test
+    void shouldKeepServingWhenTheOldProcessDiesRightAfterHanding() throws Exception {
+        Path dir = Files.createTempDirectory("hr");
+        String control = dir.resolve("ctl").toString();
+        List<String> args = List.of(control, "0", "60");
+        Hammer hammer = null;
+        try (ChildProcess old = ChildProcess.start("old", 1024, HotRestart.class, List.of(handover(600), pauseAt("handed")),
+                args, DEADLINE)) {
+            ChildProcess.Report first = old.expect("SERVING");
+            long oldPid = first.num("pid");
+            int port = (int) first.num("port");
+            try (ChildProcess taker = ChildProcess.start("new", 1024, HotRestart.class, List.of(), args, DEADLINE);
+                 Socket meanwhile = new Socket()) {
+                assertEquals(oldPid, old.expect("HANDED").num("pid"));
+                assertEquals("handed", old.expect("PAUSED").get("step"));
+                meanwhile.setSoTimeout((int) DEADLINE.toMillis());
+                meanwhile.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                old.close();                     // killed before it read the A
+                assertNotEquals(0, old.exitCode());
+
+                ChildProcess.Report second = taker.expect("SERVING");
+                long newPid = second.num("pid");
+                assertEquals("true", second.get("adopted"));
+                assertEquals(port, second.num("port"), "the same listening socket");
+                assertTrue(Files.exists(Path.of(control)), "the new process took the control path over");
+                assertEquals("pid " + newPid, request(meanwhile, false).body, "the connection made while the old one was stopped");
+
+                hammer = new Hammer(port);
+                Hammer h = hammer;
+                Loop.await(DEADLINE, () -> h.count(newPid) >= 20 || h.failed());
+                h.stop();
+                h.assertAllAnswered();
+                assertEquals(List.of(newPid), h.answered.stream().distinct().toList(), "the new process answers everything");
+            }
+        } finally {
+            if (hammer != null) hammer.stop();
+            Files.deleteIfExists(Path.of(control));
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private static String handover(int seconds) {
+        return "-D" + HotRestart.HANDOVER_SECONDS + "=" + seconds;
+    }
+
+    private static String pauseAt(String step) {
+        return "-D" + HotRestart.PAUSE_AT + "=" + step;
+    }
+
+    /** A client thread opening a new connection per GET /pid until stopped: who answered, what failed. */
+    private static final class Hammer {
+        final List<Long> answered = new CopyOnWriteArrayList<>();
+        final List<String> failures = new CopyOnWriteArrayList<>();
+        final java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final Thread thread;
+
+        Hammer(int port) {
+            thread = new Thread(() -> {
+                while (!stop.get()) {
+                    try (Socket s = new Socket()) {
+                        s.setSoTimeout((int) DEADLINE.toMillis());
+                        try {
+                            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                        } catch (ConnectException e) {
+                            refused.incrementAndGet();
+                            continue;
+                        }
+                        Response r = request(s, false);
+                        if (r.status != 200 || !r.body.startsWith("pid ")) failures.add("answer " + r.status + ": " + r.body);
+                        else answered.add(Long.parseLong(r.body.substring(4)));
+                    } catch (IOException | RuntimeException e) {
+                        failures.add(e.toString());
+                    }
+                }
+            }, "hammer");
+            thread.start();
+        }
+
+        long count(long pid) {
+            return HotRestartTest.count(answered, pid);
+        }
+
+        boolean failed() {
+            return !failures.isEmpty() || refused.get() > 0;
+        }
+
+        void stop() throws InterruptedException {
+            stop.set(true);
+            thread.join(DEADLINE.toMillis());
+            assertFalse(thread.isAlive(), "the hammer thread ended");
+        }
+
+        void assertAllAnswered() {
+            assertEquals(List.of(), failures, "every request answered");
+            assertEquals(0, refused.get(), "refused connections");
         }
     }
 
