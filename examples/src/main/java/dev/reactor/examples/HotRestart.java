@@ -24,8 +24,8 @@ import java.time.Duration;
  * to the path and asks; the running one stops accepting (it deregisters its listener, which
  * stays open) and passes the listening socket over the control connection with
  * {@link Sockets#sendFds}; the new one adopts it with {@link Reactor#listen(int, ConnectionHandler)}
- * and says so; the old one closes its copy, answers each open connection's next request with
- * {@code Connection: close}, and exits 0 when the last one is closed (or after the drain
+ * and says so; the old one closes its copy and its idle keep-alive connections, answers each
+ * other open connection's next request with {@code Connection: close}, and exits 0 when the last one is closed (or after the drain
  * deadline). The port never stops listening: connections that arrive meanwhile wait in the
  * socket's accept queue, which belongs to the socket, not to a process.
  *
@@ -233,6 +233,7 @@ public final class HotRestart {
             listener = -1;
             r.close(control);
             control = -1;
+            for (HttpConnection c : new java.util.ArrayList<>(stats.open)) c.closeIfIdle(r);   // the rest at their next answer
             System.out.println("DRAINING open=" + stats.connectionsOpen);
             try {
                 Files.deleteIfExists(controlPath.getPath());

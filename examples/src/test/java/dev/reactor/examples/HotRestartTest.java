@@ -31,8 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The zero-downtime restart for real: two JVMs running HotRestart on one control path. A client
  * thread opens a new connection per request all along; the first process hands its listening
  * socket to the second (SCM_RIGHTS), drains and exits 0. No connection is refused, every request
- * is answered, by the old process until the handover and by the new one after it, and a
- * keep-alive connection opened before the handover is served to its end by the old one. And
+ * is answered, by the old process until the handover and by the new one after it; an idle
+ * keep-alive connection is closed when the old one starts draining, one with a request begun is
+ * served to its end by it. And
  * when a handover fails: the new process killed before it adopts, or hanging past the deadline
  * (the old one takes its listener back), or the old one killed right after handing it (the new
  * one serves on). The kill points are the example's own PAUSED steps, not timing.
@@ -57,10 +58,14 @@ class HotRestartTest {
             long oldPid = first.num("pid");
             int port = (int) first.num("port");
 
-            try (Socket kept = new Socket()) {
+            try (Socket kept = new Socket(); Socket partial = new Socket()) {
                 kept.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
                 kept.setSoTimeout((int) DEADLINE.toMillis());
                 assertEquals("pid " + oldPid, request(kept, true).body, "a keep-alive connection to the old process");
+                partial.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                partial.setSoTimeout((int) DEADLINE.toMillis());
+                assertEquals("pid " + oldPid, request(partial, true).body, "another");
+                partial.getOutputStream().write(HALF.getBytes(StandardCharsets.ISO_8859_1));   // a next request begun
 
                 hammer = new Thread(() -> {
                     while (!stop.get()) {
@@ -92,16 +97,17 @@ class HotRestartTest {
                     assertEquals("true", second.get("adopted"));
                     assertEquals(port, second.num("port"), "the same listening socket");
                     assertEquals(oldPid, old.expect("HANDED").num("pid"));
-                    assertTrue(old.expect("DRAINING").num("open") >= 1, "the kept connection is still open");
+                    assertTrue(old.expect("DRAINING").num("open") >= 1, "the connection with half a request is still open");
+                    assertEquals(-1, kept.getInputStream().read(), "the idle keep-alive connection closed when draining began");
 
                     int before = answeredBy.size();
                     Loop.await(DEADLINE, () -> count(answeredBy, newPid) >= 20 || !failures.isEmpty());
 
-                    // The connection opened before the handover: its next answer is the old process's, and the last.
-                    Response last = request(kept, true);
+                    // The connection with a request begun before the drain: its answer is the old process's, and the last.
+                    Response last = exchange(partial, REST);
                     assertEquals("pid " + oldPid, last.body);
                     assertEquals("close", last.connection);
-                    assertEquals(-1, kept.getInputStream().read(), "the old process closed it after answering");
+                    assertEquals(-1, partial.getInputStream().read(), "the old process closed it after answering");
 
                     ChildProcess.Report exiting = old.expect("EXITING");
                     assertEquals(0, exiting.num("open"));
@@ -320,9 +326,17 @@ class HotRestartTest {
 
     private record Response(int status, String connection, String body) { }
 
+    /** A keep-alive GET /pid in two halves. */
+    private static final String HALF = "GET /pid HTTP/1.1\r\n";
+    private static final String REST = "Host: t\r\n\r\n";
+
     /** GET /pid on s (keep-alive or Connection: close), and its response, read by Content-Length. */
     private static Response request(Socket s, boolean keepAlive) throws IOException {
-        String req = "GET /pid HTTP/1.1\r\nHost: t\r\n" + (keepAlive ? "" : "Connection: close\r\n") + "\r\n";
+        return exchange(s, "GET /pid HTTP/1.1\r\nHost: t\r\n" + (keepAlive ? "" : "Connection: close\r\n") + "\r\n");
+    }
+
+    /** req (or its rest) sent on s, and the response, read by Content-Length. */
+    private static Response exchange(Socket s, String req) throws IOException {
         s.getOutputStream().write(req.getBytes(StandardCharsets.ISO_8859_1));
         InputStream in = s.getInputStream();
         ByteArrayOutputStream head = new ByteArrayOutputStream();
