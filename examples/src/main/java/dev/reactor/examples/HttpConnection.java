@@ -1,6 +1,7 @@
 package dev.reactor.examples;
 
 import dev.reactor.Reactor;
+import dev.reactor.io.Fds;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -19,6 +20,7 @@ final class HttpConnection extends BufferedConnection {
     private Reactor reactor;
     private boolean consuming;
     private boolean lastRequestSeen;   // Connection: close, or an error: parse nothing after it
+    private long answered;             // responses queued for the peer
 
     HttpConnection(int fd, HttpServer.Handler handler, HttpServer.Stats stats) {
         super(fd, 16 * 1024, 64 * 1024);
@@ -26,6 +28,7 @@ final class HttpConnection extends BufferedConnection {
         this.stats = stats;
         stats.connectionsOpen++;
         stats.connectionsTotal++;
+        stats.open.add(this);
     }
 
     Reactor reactor() {
@@ -87,12 +90,29 @@ final class HttpConnection extends BufferedConnection {
             if (!send(head.bytes())) return;   // output full: the rest goes once WRITABLE drains it
             inFlight.poll();
             stats.responses++;
+            answered++;
             if (head.closesConnection()) {
                 lastRequestSeen = true;
                 inFlight.clear();
                 closeWhenFlushed();
                 return;
             }
+        }
+    }
+
+    /**
+     * Draining: closes the connection now if it is idle between requests (one answered at least,
+     * nothing in flight or queued, nothing of a next request here or in the kernel); a connection
+     * not yet answered, or with a request coming, is served (its answer says Connection: close).
+     */
+    void closeIfIdle(Reactor r) {
+        if (isClosed() || answered == 0 || !inFlight.isEmpty() || in.position() > 0 || out.position() > 0) return;
+        try {
+            int n = Fds.read(fd, in);               // what the loop has not read yet
+            if (n > 0) pump(r);                      // a request came: answered, then closed
+            else close(r);                           // idle, or the peer closed its end
+        } catch (Exception e) {
+            onError(r, e);
         }
     }
 
@@ -114,6 +134,7 @@ final class HttpConnection extends BufferedConnection {
     @Override
     protected void onClosed(Reactor r) {
         stats.connectionsOpen--;
+        stats.open.remove(this);
         inFlight.clear();
     }
 }

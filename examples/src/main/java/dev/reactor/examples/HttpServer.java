@@ -34,6 +34,8 @@ public final class HttpServer {
         long backpressurePauses;
         /** Handing over to another process (HotRestart): every response from now on closes its connection. */
         boolean draining;
+        /** The open connections, for HotRestart to close the idle ones when it starts draining. */
+        final java.util.Set<HttpConnection> open = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     }
 
     static int listen(Reactor reactor, SocketAddress address, Handler handler, Stats stats) throws IOException {

@@ -230,6 +230,12 @@ public final class Sockets {
      * ones installed, puts the bytes in data all the same (they were taken from the socket), and
      * throws EMSGSIZE. So size {@code fds} for the most the peer may send ({@link #MAX_FDS} at most).
      *
+     * <p>A receiver out of fds gets no error from recvmsg on Linux: the kernel installs fds until
+     * one cannot be (no free fd), discards the rest and sets MSG_CTRUNC, with fewer fds installed
+     * than there is room for. This tells that apart: it closes the ones installed and throws
+     * EMFILE (how many came is then unknown), the bytes in data as above. FreeBSD's and macOS's
+     * kernels fail recvmsg itself instead, with their own errno (EMSGSIZE in their sources).
+     *
      * @param socket a connected Unix socket, usually non-blocking
      * @param data where the bytes go, from its position (advanced); at least one byte of room
      * @param fds filled with the fds received, then -1s; its length is how many this call accepts
@@ -238,7 +244,8 @@ public final class Sockets {
      *         fds in fds, or -1 when it carried none.)
      * @throws ReactorException EMSGSIZE when more fds came than {@code fds} holds (all closed, the
      *         bytes in data): {@code recvmsg(fd=5, SCM_RIGHTS room for 1 fd): EMSGSIZE (Message too long): ...};
-     *         EBADF, ENOTSOCK, ECONNRESET; EMFILE where the fds could not be installed. EINTR is retried.
+     *         EMFILE on Linux when the kernel stopped installing them, out of fds (those installed
+     *         closed, the bytes in data); EBADF, ENOTSOCK, ECONNRESET. EINTR is retried.
      * @throws IllegalArgumentException if data has no room
      * @throws java.nio.ReadOnlyBufferException if data is read-only
      */
@@ -272,7 +279,17 @@ public final class Sockets {
         n = Math.min(n, got.length);
         // Linux fills the control buffer's padding too: CMSG_SPACE(4) holds two fds, so more than
         // room can arrive without MSG_CTRUNC.
-        if (MSG.controlTruncated(m) || n > room) {
+        boolean truncated = MSG.controlTruncated(m);
+        if (truncated && n < room) {
+            // The control buffer had room for more: the kernel stopped installing (Linux's
+            // scm_detach_fds breaks at the first fd it cannot install and sets MSG_CTRUNC).
+            for (int i = 0; i < n; i++) c.close(got[i]);
+            throw new ReactorException(call, Errno.EMFILE, "MSG_CTRUNC with " + n + " of room for " + room
+                    + " installed: the kernel stops at the first fd it cannot install (no free fd in this process,"
+                    + " or a security module's refusal) and discards the rest; the " + n + " installed were closed;"
+                    + " the " + r + " bytes that came with them are in the buffer");
+        }
+        if (truncated || n > room) {
             for (int i = 0; i < n; i++) c.close(got[i]);
             throw new ReactorException(call, Errno.EMSGSIZE, "MSG_CTRUNC: more fds came than fds[] has room for; the "
                     + n + " received were closed (the kernel discards any beyond its control buffer); the " + r

@@ -1,13 +1,18 @@
 package dev.reactor.io;
 
+import dev.reactor.Context;
+import dev.reactor.Interest;
+import dev.reactor.Reactor;
 import dev.reactor.ReactorException;
 import dev.reactor.sys.Errno;
 import dev.reactor.testing.ChildProcess;
 import dev.reactor.testing.Emulator;
 import dev.reactor.testing.FdSnapshot;
 import dev.reactor.testing.Heavy;
+import dev.reactor.testing.LinuxOnly;
 import dev.reactor.testing.Io;
 import dev.reactor.testing.Net;
+import dev.reactor.testing.OutOfFds;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,15 +26,17 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * Sockets.sendFds / receiveFds: SCM_RIGHTS over a Unix socket, in one process over a socketpair
  * and into a child JVM over a Unix socket path. A passed fd is a working dup; the bytes travel
- * with the fds; too many fds for the receiver's room is EMSGSIZE with every received one closed;
- * EAGAIN is 0 both ways; errors name the call; no fd is left open by any of it.
+ * with the fds; too many fds for the receiver's room is EMSGSIZE with every received one closed,
+ * a receiver out of fds EMFILE; EAGAIN is 0 both ways; errors name the call; no fd is left open by any of it.
  */
 class SendFdsTest {
     private FdSnapshot before;
@@ -154,6 +161,49 @@ class SendFdsTest {
             assertEquals(Errno.EMSGSIZE, none.errno());
             assertTrue(none.getMessage().startsWith("recvmsg(fd=" + pair[1] + ", SCM_RIGHTS room for 0 fds): EMSGSIZE"),
                     none.getMessage());
+        } finally {
+            Io.closeAll(pipe);
+        }
+    }
+
+    /**
+     * Out of fds, Linux's recvmsg does not fail: it installs fds until one cannot be, sets
+     * MSG_CTRUNC and discards the rest. Four sent, room for four, two free fds: EMFILE, not
+     * "more fds than room", the two installed closed, the bytes kept.
+     */
+    @Test
+    @LinuxOnly("recvmsg installs fewer fds and sets MSG_CTRUNC when out of fds (the BSDs fail the call)")
+    void shouldReportEmfileWhenTheReceiverIsOutOfFds() throws Exception {
+        assumeFalse(Emulator.qemuUser(), "not checked under qemu-user, which receives into a control buffer of its own");
+        int[] pipe = Fds.pipe();
+        try {
+            // Both paths once with fds to spare, so that nothing is loaded while none are free.
+            assertEquals(1, Sockets.sendFds(pair[0], text("w", true), pipe[0]));
+            int[] warm = new int[4];
+            assertEquals(1, Sockets.receiveFds(pair[1], ByteBuffer.allocate(8), warm));
+            Fds.close(warm[0]);
+            assertEquals(4, Sockets.sendFds(pair[0], text("four", true), pipe[0], pipe[1], pipe[0], pipe[1]));
+            int[] room = {42, 42, 42, 42};
+            ByteBuffer got = ByteBuffer.allocate(8);
+            FdSnapshot mid = FdSnapshot.take();
+            Throwable thrown = null;
+            try (OutOfFds none = OutOfFds.exhaust()) {
+                none.free(2);
+                try {
+                    Sockets.receiveFds(pair[1], got, room);
+                } catch (Throwable t) {
+                    thrown = t;                      // looked at once fds are back
+                }
+            }
+            ReactorException e = assertInstanceOf(ReactorException.class, thrown, "receiveFds threw");
+            assertEquals(Errno.EMFILE, e.errno(), e.getMessage());
+            assertTrue(e.getMessage().startsWith("recvmsg(fd=" + pair[1] + ", SCM_RIGHTS room for 4 fds): EMFILE"
+                    + " (Too many open files): MSG_CTRUNC with 2 of room for 4 installed: "), e.getMessage());
+            assertTrue(e.getMessage().endsWith("the 2 installed were closed; the 4 bytes that came with them are in the buffer"),
+                    e.getMessage());
+            assertEquals("four", text(got), "the bytes were taken from the socket: they are the caller's");
+            assertArrayEquals(new int[] {-1, -1, -1, -1}, room);
+            mid.assertNoneOpened("the two installed were closed");
         } finally {
             Io.closeAll(pipe);
         }
@@ -284,16 +334,26 @@ class SendFdsTest {
             int s = Sockets.open(path);
             // The parent listens already: a Unix connect completes at once (or fails: ENOENT, ECONNREFUSED).
             if (!Sockets.connect(s, path)) throw new IllegalStateException("a Unix connect in progress");
-            long end = System.nanoTime() + Duration.ofSeconds(100).toNanos();
             int[] fds = new int[1];
             ByteBuffer data = ByteBuffer.allocate(16);
-            int n;
-            while ((n = Sockets.receiveFds(s, data, fds)) == 0) {
-                if (System.nanoTime() - end > 0) throw new AssertionError("no fd within 100 s");
-                Thread.onSpinWait();
-                Thread.yield();
+            int[] n = {0};
+            // Waits in epoll (or kqueue) for the message, not in a spin: at most 100 s.
+            try (Reactor reactor = Reactor.open()) {
+                reactor.register(new Context() {
+                    @Override public int fd() { return s; }
+
+                    @Override public int interest() { return Interest.READ; }
+
+                    @Override public void onEvent(Reactor r, int events) throws Exception {
+                        n[0] = Sockets.receiveFds(s, data, fds);
+                        if (n[0] != 0) r.stop();
+                    }
+                });
+                reactor.timeout(Duration.ofSeconds(100), (r, id) -> r.stop());
+                reactor.run();
             }
-            if (n < 0) throw new AssertionError("end of stream before any fd");
+            if (n[0] == 0) throw new AssertionError("no fd within 100 s");
+            if (n[0] < 0) throw new AssertionError("end of stream before any fd");
             System.out.println("RECEIVED fd=" + fds[0] + " cloexec=" + closeOnExec(fds[0]) + " data=" + text(data)
                     + " pid=" + ProcessHandle.current().pid());
             Io.write(fds[0], "written by " + ProcessHandle.current().pid());
