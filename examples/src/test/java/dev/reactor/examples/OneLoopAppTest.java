@@ -68,6 +68,7 @@ class OneLoopAppTest {
     @Heavy
     @LinuxOnly("eventfd")
     void shouldAnswerAThousandPgQueriesFromFiftyClientsBesideHttpOnOneLoop() throws Exception {
+        PgClientTest.assumeLibpq();
         try (PostgresServer pg = PostgresServer.create(); OneLoopApp app = OneLoopApp.start(options(pg))) {
             awaitPg(app);
             ExecutorService clients = Executors.newFixedThreadPool(50);
@@ -110,6 +111,7 @@ class OneLoopAppTest {
     @Heavy
     @LinuxOnly("eventfd")
     void shouldReportEveryPgRequestAsAnswerOrErrorWhenTheServerIsKilledAndRestarted() throws Exception {
+        PgClientTest.assumeLibpq();
         try (PostgresServer pg = PostgresServer.create(); OneLoopApp app = OneLoopApp.start(options(pg))) {
             awaitPg(app);
             AtomicInteger ok = new AtomicInteger();

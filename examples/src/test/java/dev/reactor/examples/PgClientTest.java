@@ -46,7 +46,19 @@ class PgClientTest {
 
     @BeforeAll
     static void startServer() throws IOException {
+        assumeLibpq();
         server = PostgresServer.create();
+    }
+
+    /** Skips the calling test (an assumption) when libpq cannot be loaded here, saying why. */
+    static void assumeLibpq() {
+        String why = null;
+        try {
+            Libpq.load(Loop.backend()).describe();
+        } catch (UnsupportedOperationException e) {
+            why = e.getMessage();
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(why == null, why);
     }
 
     @AfterAll
