@@ -375,7 +375,7 @@ final class PgClient {
 
     private static String message(String libpqMessage) {
         if (libpqMessage == null || libpqMessage.isBlank()) return "unknown libpq error";
-        return libpqMessage.strip().replace('\n', ' ');
+        return libpqMessage.strip().replaceAll("\\s+", " ");   // libpq's lines and tabs: one line
     }
 
     /** One query in flight: its rows or error, delivered when libpq says its results ended. */
