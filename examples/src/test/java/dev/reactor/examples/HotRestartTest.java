@@ -47,11 +47,7 @@ class HotRestartTest {
         Path dir = Files.createTempDirectory("hr");
         String control = dir.resolve("ctl").toString();
         List<String> args = List.of(control, "0", "60");
-        AtomicBoolean stop = new AtomicBoolean();
-        List<Long> answeredBy = new CopyOnWriteArrayList<>();
-        List<String> failures = new CopyOnWriteArrayList<>();
-        int[] refused = {0};
-        Thread hammer = null;
+        Hammer hammer = null;
         try (ChildProcess old = ChildProcess.start("old", 1024, HotRestart.class, List.of(), args, DEADLINE)) {
             ChildProcess.Report first = old.expect("SERVING");
             assertEquals("false", first.get("adopted"));
@@ -67,28 +63,10 @@ class HotRestartTest {
                 assertEquals("pid " + oldPid, request(partial, true).body, "another");
                 partial.getOutputStream().write(HALF.getBytes(StandardCharsets.ISO_8859_1));   // a next request begun
 
-                hammer = new Thread(() -> {
-                    while (!stop.get()) {
-                        try (Socket s = new Socket()) {
-                            s.setSoTimeout((int) DEADLINE.toMillis());
-                            try {
-                                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-                            } catch (ConnectException e) {
-                                synchronized (refused) {
-                                    refused[0]++;
-                                }
-                                continue;
-                            }
-                            Response r = request(s, false);
-                            if (r.status != 200 || !r.body.startsWith("pid ")) failures.add("answer " + r.status + ": " + r.body);
-                            else answeredBy.add(Long.parseLong(r.body.substring(4)));
-                        } catch (IOException | RuntimeException e) {
-                            failures.add(e.toString());
-                        }
-                    }
-                }, "hammer");
-                hammer.start();
-                Loop.await(DEADLINE, () -> count(answeredBy, oldPid) >= 20 || !failures.isEmpty());
+                hammer = new Hammer(port);
+                Hammer h = hammer;
+                List<Long> answeredBy = h.answered;
+                Loop.await(DEADLINE, () -> h.count(oldPid) >= 20 || h.failed());
 
                 try (ChildProcess taker = ChildProcess.start("new", 1024, HotRestart.class, List.of(), args, DEADLINE)) {
                     ChildProcess.Report second = taker.expect("SERVING");
@@ -101,7 +79,7 @@ class HotRestartTest {
                     assertEquals(-1, kept.getInputStream().read(), "the idle keep-alive connection closed when draining began");
 
                     int before = answeredBy.size();
-                    Loop.await(DEADLINE, () -> count(answeredBy, newPid) >= 20 || !failures.isEmpty());
+                    Loop.await(DEADLINE, () -> h.count(newPid) >= 20 || h.failed());
 
                     // The connection with a request begun before the drain: its answer is the old process's, and the last.
                     Response last = exchange(partial, REST);
@@ -115,14 +93,9 @@ class HotRestartTest {
 
                     // Nobody listens in the old process any more: the new one answers everything now.
                     int after = answeredBy.size();
-                    Loop.await(DEADLINE, () -> answeredBy.size() >= after + 20 || !failures.isEmpty());
-                    stop.set(true);
-                    hammer.join(DEADLINE.toMillis());
-
-                    assertEquals(List.of(), failures, "every request answered");
-                    synchronized (refused) {
-                        assertEquals(0, refused[0], "refused connections");
-                    }
+                    Loop.await(DEADLINE, () -> answeredBy.size() >= after + 20 || h.failed());
+                    h.stop();
+                    h.assertAllAnswered();
                     List<Long> seen = new ArrayList<>(answeredBy);
                     int switchAt = seen.indexOf(newPid);
                     assertTrue(switchAt > 0 && switchAt <= before + 1, "the old process answered first: " + switchAt);
@@ -135,8 +108,7 @@ class HotRestartTest {
                 }
             }
         } finally {
-            stop.set(true);
-            if (hammer != null) hammer.join(DEADLINE.toMillis());
+            if (hammer != null) hammer.stop();
             Files.deleteIfExists(Path.of(control));
             Files.deleteIfExists(dir);
         }
