@@ -5,7 +5,6 @@ import dev.reactor.testing.ChildProcess;
 import dev.reactor.testing.LinuxOnly;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -24,10 +23,10 @@ class SignalWatcherTest {
             String banner = child.expect("pid").line();
             long pid = Long.parseLong(banner.split("[ :]")[1]);
             for (int i = 1; i <= 2; i++) {
-                kill("HUP", pid);
+                ChildProcess.kill("HUP", pid);
                 assertTrue(child.expect("reload").line().startsWith("reload " + i + " (HUP from pid "), "reload " + i);
             }
-            kill("TERM", pid);
+            ChildProcess.kill("TERM", pid);
             assertEquals("stopped by TERM after 2 reload(s)", child.expect("stopped").line());
             assertEquals(0, child.exitCode());
         }
@@ -45,11 +44,5 @@ class SignalWatcherTest {
         } finally {
             p.destroyForcibly();
         }
-    }
-
-    private static void kill(String signal, long pid) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).inheritIO().start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue());
     }
 }

@@ -13,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -69,12 +68,12 @@ class SignalfdTest {
         try (ChildProcess child = child("USR1,TERM", List.of("-Xrs"))) {
             long pid = child.expect("READY").num("pid");
             for (int i = 0; i < 3; i++) {   // one at a time: a standard signal already pending is merged
-                kill("USR1", pid);
+                ChildProcess.kill("USR1", pid);
                 ChildProcess.Report r = child.expect("SIGNAL");
                 assertEquals("USR1", r.get("name"), r.line());
                 assertTrue(r.num("from") > 0, "the sender's pid: " + r.line());
             }
-            kill("TERM", pid);
+            ChildProcess.kill("TERM", pid);
             assertEquals("TERM", child.expect("SIGNAL").get("name"));
             child.expect("STOPPED");
             assertEquals(0, child.exitCode(), "TERM went to the loop, which stopped it: the JVM did not die of it");
@@ -89,12 +88,6 @@ class SignalfdTest {
             assertTrue(refused.contains("-Xrs"), refused);
             assertEquals(0, child.exitCode());
         }
-    }
-
-    static void kill(String signal, long pid) throws Exception {
-        Process p = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).inheritIO().start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue());
     }
 
     private static ChildProcess child(String signals, List<String> jvmOptions) throws IOException {

@@ -60,6 +60,13 @@ public final class ChildProcess implements AutoCloseable {
         return new ChildProcess(name, new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start(), deadline);
     }
 
+    /** Sends a signal ("HUP", "USR1", "TERM") to a process with kill(1), and checks that kill succeeded. */
+    public static void kill(String signal, long pid) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).inheritIO().start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "kill -" + signal + " " + pid + " did not return");
+        assertTrue(p.exitValue() == 0, "kill -" + signal + " " + pid + " exited with " + p.exitValue());
+    }
+
     /** This process's pid. */
     public long pid() {
         return process.pid();
